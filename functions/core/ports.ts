@@ -1,0 +1,118 @@
+/**
+ * The ports the core talks through. Each has an AWS adapter (functions/adapters/aws) and a local one
+ * (functions/adapters/local); only adapters import AWS SDK clients.
+ */
+import type { CampaignStatus } from './campaign.js';
+
+/** Which window of which account: every entry of the window state lives under one of these. */
+interface WindowKey {
+  readonly provider: string;
+  /** The credentials' secret name: one vendor account. */
+  readonly account: string;
+  readonly window: string;
+}
+
+/**
+ * One campaign a window paused (or is about to pause).
+ * - `pausing`: written before the vendor call, so a crash between the two loses nothing;
+ * - `paused`: the vendor confirmed;
+ * - `resumed`: the window gave it back; kept (until it expires) so a second resume can say so.
+ */
+const WindowEntryState = { pausing: 'pausing', paused: 'paused', resumed: 'resumed' } as const;
+type WindowEntryState = (typeof WindowEntryState)[keyof typeof WindowEntryState];
+
+interface WindowEntry {
+  readonly campaignId: string;
+  readonly name: string;
+  /** The status the campaign had before the window paused it. */
+  readonly before: CampaignStatus;
+  readonly beforeVendorStatus: string;
+  readonly state: WindowEntryState;
+  /** The run that first recorded it. */
+  readonly runId: string;
+  /** ISO-8601 time of the last change of state. */
+  readonly updatedAt: string;
+}
+
+interface PauseIntent {
+  readonly campaignId: string;
+  readonly name: string;
+  readonly before: CampaignStatus;
+  readonly beforeVendorStatus: string;
+  readonly runId: string;
+  readonly at: string;
+}
+
+/**
+ * Where a window remembers what it paused. Every method is safe under concurrent runs of the same
+ * window: implementations use conditional writes (DynamoDB) or a lock (files).
+ */
+interface WindowStore {
+  /**
+   * Record the intent to pause, before the vendor call. An open entry (pausing or paused) is kept as it
+   * is, so the first run's `before` wins; a `resumed` entry from an earlier cycle is replaced.
+   * Returns the entry as stored.
+   */
+  beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry>;
+  /** The vendor confirmed the pause (or the campaign was found paused under an open entry). */
+  confirmPaused(key: WindowKey, campaignId: string, at: string): Promise<void>;
+  /** The pause did not happen: drop the entry, but only while it is still `pausing`. */
+  forget(key: WindowKey, campaignId: string): Promise<void>;
+  /** The window gave the campaign back (or found it no longer ours to give back). */
+  markResumed(key: WindowKey, campaignId: string, at: string): Promise<void>;
+  /** Every entry of the window, in no particular order. */
+  list(key: WindowKey): Promise<WindowEntry[]>;
+}
+
+/** A vendor token with its expiry, e.g. deltaDNA's idToken. */
+interface CachedToken {
+  readonly token: string;
+  /** ISO-8601. */
+  readonly expiresAt: string;
+}
+
+/** Where one account's vendor token is kept between runs (companion secret on AWS, a file locally). */
+interface TokenCache {
+  get(): Promise<CachedToken | undefined>;
+  put(token: CachedToken): Promise<void>;
+}
+
+/** Reads one secret's SecretString by name or ARN. Implementations never log the value. */
+interface SecretSource {
+  getSecretString(name: string): Promise<string>;
+}
+
+/** Publishes a run's result (on EventBridge, or to a local sink). */
+interface ResultPublisher {
+  publish(detailType: string, detail: object): Promise<void>;
+}
+
+/** A minimal structured logger; Powertools' Logger fits it. */
+interface Log {
+  debug(message: string, ...extra: object[]): void;
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+/** Counters for metrics: vendor requests, retries, throttles, outcomes. */
+interface Telemetry {
+  count(name: string, value?: number): void;
+}
+
+const silentLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const noTelemetry: Telemetry = { count: () => {} };
+
+export { WindowEntryState, silentLog, noTelemetry };
+export type {
+  WindowKey,
+  WindowEntry,
+  PauseIntent,
+  WindowStore,
+  CachedToken,
+  TokenCache,
+  SecretSource,
+  ResultPublisher,
+  Log,
+  Telemetry,
+};

@@ -1,0 +1,177 @@
+/**
+ * The pause/resume request (DESIGN.md, "Pause / resume request"), read from any of the forms it arrives
+ * in: a direct Lambda payload, EventBridge Scheduler input (passed as-is), or an EventBridge event whose
+ * `detail` holds it. Every problem is reported at once, naming the field; nothing reaches a vendor.
+ */
+import { PROVIDERS, type WindowProviderName } from './campaign.js';
+import { IssueList, isObject, readBoolean, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
+
+const WindowAction = { pause: 'pause', resume: 'resume' } as const;
+type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
+
+const ResumeScope = { window: 'window', selection: 'selection' } as const;
+type ResumeScope = (typeof ResumeScope)[keyof typeof ResumeScope];
+
+/** A deltaDNA environment as the operator named it: an id, or "Game/Environment" resolved against the key. */
+type EnvironmentRef = { readonly id: number } | { readonly game: string; readonly name: string };
+
+interface Selection {
+  readonly environment?: EnvironmentRef;
+  readonly allEnvironments: boolean;
+  readonly ids?: readonly string[];
+  readonly names?: readonly string[];
+  readonly labels?: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+interface WindowRequest {
+  readonly action: WindowAction;
+  readonly provider: WindowProviderName;
+  readonly secret: string;
+  readonly window: string;
+  readonly select: Selection;
+  readonly reason?: string;
+  readonly dryRun: boolean;
+  readonly scope: ResumeScope;
+}
+
+const REQUEST_FIELDS = ['provider', 'secret', 'window', 'select', 'reason', 'dryRun', 'scope', 'action'] as const;
+const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels', 'exclude'] as const;
+const WINDOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// A secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN.
+const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+const MAX_REASON = 500;
+
+/** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
+const unwrapEnvelope = (input: unknown): unknown =>
+  isObject(input) && 'detail-type' in input && 'detail' in input ? input.detail : input;
+
+const readEnvironment = (value: unknown, issues: IssueList): EnvironmentRef | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return { id: value };
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value.trim())) return { id: Number(value.trim()) };
+    const parts = value.split('/');
+    if (parts.length === 2 && parts[0]!.trim() && parts[1]!.trim()) {
+      return { game: parts[0]!.trim(), name: parts[1]!.trim() };
+    }
+  }
+  issues.add('select.environment', `must be an environment id (e.g. 8756) or "Game/Environment" (e.g. "DeltaSlot/Live"), got ${JSON.stringify(value)}`);
+  return undefined;
+};
+
+const readGlobs = (value: unknown, issues: IssueList): string[] | undefined => {
+  const globs = readStringList(value, 'select.names', issues);
+  globs?.forEach((glob, index) => {
+    if (/[\\^$()|{}[\]+]/.test(glob)) {
+      issues.add(`select.names[${index}]`, `is a glob (* and ? only), not a regular expression: ${JSON.stringify(glob)}`);
+    }
+  });
+  return globs;
+};
+
+const readSelection = (value: unknown, provider: WindowProviderName | undefined, issues: IssueList): Selection => {
+  if (value !== undefined && !isObject(value)) {
+    issues.add('select', `must be an object, got ${describeType(value)}`);
+  }
+  const raw: Json = isObject(value) ? value : {};
+  rejectUnknownFields(raw, SELECT_FIELDS, 'select.', issues);
+
+  const environment = readEnvironment(raw.environment, issues);
+  const allEnvironments = readBoolean(raw.allEnvironments, 'select.allEnvironments', issues) ?? false;
+  const ids = readStringList(raw.ids, 'select.ids', issues, { acceptNumbers: true });
+  const names = readGlobs(raw.names, issues);
+  const labels = readStringList(raw.labels, 'select.labels', issues);
+  const exclude = readStringList(raw.exclude, 'select.exclude', issues, { acceptNumbers: true }) ?? [];
+
+  if (provider === 'deltadna') {
+    if (raw.environment === undefined && !allEnvironments) {
+      issues.add(
+        'select.environment',
+        'is required for deltadna (a key usually sees Dev and Live of several games): name one, e.g. 8756 or "DeltaSlot/Live", or set select.allEnvironments to true',
+      );
+    }
+    if (raw.environment !== undefined && allEnvironments) {
+      issues.add('select.allEnvironments', 'cannot be true when select.environment names one environment');
+    }
+    if (raw.labels !== undefined) issues.add('select.labels', 'deltadna campaigns have no labels (labels are an ocamba selection)');
+  }
+  if (provider === 'ocamba') {
+    if (raw.environment !== undefined) issues.add('select.environment', 'ocamba has no environments (environment is a deltadna selection)');
+    if (raw.allEnvironments !== undefined) issues.add('select.allEnvironments', 'ocamba has no environments');
+  }
+
+  return {
+    ...(environment ? { environment } : {}),
+    allEnvironments,
+    ...(ids ? { ids } : {}),
+    ...(names ? { names } : {}),
+    ...(labels ? { labels } : {}),
+    exclude,
+  };
+};
+
+/**
+ * Reads a pause or resume request. `action` is what the caller (handler or CLI command) is about to do;
+ * a request that names another action is refused rather than silently run.
+ */
+const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest => {
+  const issues = new IssueList();
+  const body = unwrapEnvelope(input);
+  if (!isObject(body)) {
+    issues.add('(request)', `must be a JSON object, got ${describeType(body)}`);
+    issues.throwIfAny();
+  }
+  const raw = body as Json;
+  rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
+
+  if (raw.action !== undefined && raw.action !== action) {
+    issues.add('action', `says ${JSON.stringify(raw.action)} but this is a ${action}`);
+  }
+
+  let provider: WindowProviderName | undefined;
+  if (raw.provider === undefined) issues.add('provider', `is required (one of: ${PROVIDERS.join(', ')})`);
+  else if (raw.provider === 'kahuna') issues.add('provider', 'kahuna campaigns are populated, not paused or resumed (use populate)');
+  else if (typeof raw.provider === 'string' && (PROVIDERS as readonly string[]).includes(raw.provider)) {
+    provider = raw.provider as WindowProviderName;
+  } else issues.add('provider', `must be one of: ${PROVIDERS.join(', ')}; got ${JSON.stringify(raw.provider)}`);
+
+  if (raw.secret === undefined) issues.add('secret', 'is required: the Secrets Manager name or ARN of the account credentials');
+  else if (typeof raw.secret !== 'string' || !SECRET_NAME.test(raw.secret)) {
+    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN');
+  }
+
+  if (raw.window === undefined) issues.add('window', 'is required: the maintenance window name, e.g. "nightly"');
+  else if (typeof raw.window !== 'string' || !WINDOW_NAME.test(raw.window)) {
+    issues.add('window', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+
+  const select = readSelection(raw.select, provider, issues);
+
+  if (raw.reason !== undefined && (typeof raw.reason !== 'string' || raw.reason.length > MAX_REASON)) {
+    issues.add('reason', `must be a string of at most ${MAX_REASON} characters`);
+  }
+  const dryRun = readBoolean(raw.dryRun, 'dryRun', issues) ?? false;
+
+  let scope: ResumeScope = ResumeScope.window;
+  if (raw.scope !== undefined) {
+    if (action !== 'resume') issues.add('scope', 'applies to resume only');
+    else if (raw.scope === 'window' || raw.scope === 'selection') scope = raw.scope;
+    else issues.add('scope', `must be "window" (resume what this window paused) or "selection" (resume every selected paused campaign); got ${JSON.stringify(raw.scope)}`);
+  }
+
+  issues.throwIfAny();
+  return {
+    action,
+    provider: provider!,
+    secret: raw.secret as string,
+    window: raw.window as string,
+    select,
+    ...(typeof raw.reason === 'string' && raw.reason.trim() ? { reason: raw.reason } : {}),
+    dryRun,
+    scope,
+  };
+};
+
+export { WindowAction, ResumeScope, parseWindowRequest, unwrapEnvelope };
+export type { WindowRequest, Selection, EnvironmentRef };

@@ -1,0 +1,73 @@
+/**
+ * Tiny helpers for reading untrusted JSON while collecting every problem at once, each naming its field.
+ * Hand-written rather than a schema library: the messages are the product here, and the bundle stays small.
+ */
+import { InvalidRequestError, type FieldIssue } from './errors.js';
+
+type Json = Record<string, unknown>;
+
+class IssueList {
+  readonly issues: FieldIssue[] = [];
+
+  add(field: string, problem: string): void {
+    this.issues.push({ field, problem });
+  }
+
+  get ok(): boolean {
+    return this.issues.length === 0;
+  }
+
+  /** Throws one InvalidRequestError listing every problem, if there is any. */
+  throwIfAny(subject = 'request'): void {
+    if (!this.ok) throw new InvalidRequestError(this.issues, { subject });
+  }
+}
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reports fields that are not among the known ones: a typo such as `dryrun` must not be ignored. */
+const rejectUnknownFields = (value: Json, known: readonly string[], prefix: string, issues: IssueList): void => {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) issues.add(`${prefix}${key}`, `unknown field (expected one of: ${known.join(', ')})`);
+  }
+};
+
+const describeType = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+};
+
+/** Reads an optional array of non-empty strings; numbers are accepted and turned into strings (vendor ids). */
+const readStringList = (
+  value: unknown,
+  field: string,
+  issues: IssueList,
+  options: { acceptNumbers?: boolean } = {},
+): string[] | undefined => {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    issues.add(field, `must be an array of strings, got ${describeType(value)}`);
+    return undefined;
+  }
+  const out: string[] = [];
+  value.forEach((item, index) => {
+    if (typeof item === 'string' && item.trim() !== '') out.push(item.trim());
+    else if (options.acceptNumbers && typeof item === 'number' && Number.isSafeInteger(item)) out.push(String(item));
+    else issues.add(`${field}[${index}]`, `must be a non-empty string, got ${describeType(item)}`);
+  });
+  return out;
+};
+
+const readBoolean = (value: unknown, field: string, issues: IssueList): boolean | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    issues.add(field, `must be true or false, got ${describeType(value)}`);
+    return undefined;
+  }
+  return value;
+};
+
+export { IssueList, isObject, rejectUnknownFields, describeType, readStringList, readBoolean };
+export type { Json };
