@@ -1,0 +1,273 @@
+/**
+ * WindowStore and AccountLock on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
+ *
+ *   WINDOW#<provider>#<account>#<window> / CAMPAIGN#<campaignId>   one entry of a window
+ *   LOCK#<provider>#<account>            / LOCK                    the account's lease
+ *
+ * Every change is one conditional write, so concurrent runs of the same window can neither lose nor
+ * double an entry: the rules are those of ../window-entries.ts, written as condition expressions.
+ */
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { WindowEntryState } from '../../core/ports.js';
+import type { AccountLock, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import {
+  ENTRY_TTL_DAYS_DEFAULT,
+  WindowStateError,
+  describeWindow,
+  entryFromIntent,
+  expiryOf,
+  isOpen,
+  parseWindowEntry,
+} from '../window-entries.js';
+
+interface DynamoDbWindowStoreOptions {
+  readonly tableName: string;
+  /** A configured client; the module's shared default client otherwise. */
+  readonly client?: DynamoDBClient;
+  /** TTL of pausing/paused entries; default 35 days. */
+  readonly openEntryTtlDays?: number;
+  /** TTL of resumed entries; default 14 days. */
+  readonly resumedEntryTtlDays?: number;
+  /** Epoch milliseconds, for leases; injectable for tests. */
+  readonly now?: () => number;
+}
+
+type Item = Record<string, AttributeValue>;
+
+/** A lease item outlives its expiry by a day before TTL removes it, so an expired lease is still readable. */
+const LEASE_RETENTION_SECONDS = 24 * 60 * 60;
+/** beginPause retries when the entry it lost to vanished or was given back in between. */
+const BEGIN_PAUSE_ATTEMPTS = 5;
+
+let sharedClient: DynamoDBClient | undefined;
+const defaultDynamoDbClient = (): DynamoDBClient => (sharedClient ??= new DynamoDBClient({}));
+
+const windowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}`;
+const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
+const lockPk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
+const LOCK_SK = 'LOCK';
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+const toItem = (key: WindowKey, entry: WindowEntry, expiresAt: number): Item => ({
+  pk: s(windowPk(key)),
+  sk: s(campaignSk(entry.campaignId)),
+  campaignId: s(entry.campaignId),
+  name: s(entry.name),
+  before: s(entry.before),
+  beforeVendorStatus: s(entry.beforeVendorStatus),
+  state: s(entry.state),
+  runId: s(entry.runId),
+  updatedAt: s(entry.updatedAt),
+  expiresAt: n(expiresAt),
+});
+
+const fromItem = (item: Item): WindowEntry => {
+  const plain: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) plain[name] = value.S ?? value.N;
+  return parseWindowEntry(plain, `window item ${String(item['pk']?.S)}/${String(item['sk']?.S)}`);
+};
+
+const isConditionFailure = (error: unknown): error is ConditionalCheckFailedException =>
+  error instanceof ConditionalCheckFailedException ||
+  (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException');
+
+class DynamoDbWindowStore implements WindowStore, AccountLock {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #ttlDays: { readonly open: number; readonly resumed: number };
+  readonly #now: () => number;
+
+  constructor(options: DynamoDbWindowStoreOptions) {
+    this.#client = options.client ?? defaultDynamoDbClient();
+    this.#table = options.tableName;
+    this.#ttlDays = {
+      open: options.openEntryTtlDays ?? ENTRY_TTL_DAYS_DEFAULT.open,
+      resumed: options.resumedEntryTtlDays ?? ENTRY_TTL_DAYS_DEFAULT.resumed,
+    };
+    this.#now = options.now ?? Date.now;
+  }
+
+  async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
+    const entry = entryFromIntent(intent);
+    const item = toItem(key, entry, this.#expiry(entry));
+    for (let attempt = 1; attempt <= BEGIN_PAUSE_ATTEMPTS; attempt += 1) {
+      try {
+        await this.#client.send(
+          new PutItemCommand({
+            TableName: this.#table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR #state = :resumed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':resumed': s(WindowEntryState.resumed) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return entry;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // An open entry is there: it wins. The failure usually carries it; read it when it does not.
+        const existing = error.Item !== undefined ? fromItem(error.Item) : await this.#get(key, intent.campaignId);
+        if (existing !== undefined && isOpen(existing)) return existing;
+        // Forgotten or given back since the put was refused: try again.
+      }
+    }
+    throw new WindowStateError(
+      `window ${describeWindow(key)}: campaign ${intent.campaignId}'s entry kept changing under concurrent runs`,
+    );
+  }
+
+  async confirmPaused(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+          UpdateExpression: 'SET #state = :paused, updatedAt = :at, expiresAt = :expiresAt',
+          ConditionExpression: '#state IN (:pausing, :paused)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':paused': s(WindowEntryState.paused),
+            ':pausing': s(WindowEntryState.pausing),
+            ':at': s(at),
+            ':expiresAt': n(this.#expiry({ state: WindowEntryState.paused, updatedAt: at })),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new WindowStateError(
+        `window ${describeWindow(key)} has no open entry for campaign ${campaignId} ` +
+          '(it is gone or was resumed): the pause is not recorded',
+        { cause: error },
+      );
+    }
+  }
+
+  async forget(key: WindowKey, campaignId: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#table,
+          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+          ConditionExpression: '#state = :pausing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pausing': s(WindowEntryState.pausing) },
+        }),
+      );
+    } catch (error) {
+      // Confirmed, resumed or gone: not ours to drop.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+          UpdateExpression: 'SET #state = :resumed, updatedAt = :at, expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':resumed': s(WindowEntryState.resumed),
+            ':at': s(at),
+            ':expiresAt': n(this.#expiry({ state: WindowEntryState.resumed, updatedAt: at })),
+          },
+        }),
+      );
+    } catch (error) {
+      // No entry: nothing to give back, and an update must not create a half entry.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async list(key: WindowKey): Promise<WindowEntry[]> {
+    const entries: WindowEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': s(windowPk(key)) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(fromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return entries;
+  }
+
+  async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    const expiresAtMs = now + ttlMs;
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: {
+            pk: s(lockPk(scope)),
+            sk: s(LOCK_SK),
+            holder: s(holder),
+            expiresAtMs: n(expiresAtMs),
+            expiresAt: n(Math.ceil(expiresAtMs / 1000) + LEASE_RETENTION_SECONDS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':now': n(now), ':holder': s(holder) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(scope: { provider: string; account: string }, holder: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#table,
+          Key: { pk: s(lockPk(scope)), sk: s(LOCK_SK) },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': s(holder) },
+        }),
+      );
+    } catch (error) {
+      // Someone else holds it now (ours expired), or it is gone: either way not ours to delete.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async #get(key: WindowKey, campaignId: string): Promise<WindowEntry | undefined> {
+    const output = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+        ConsistentRead: true,
+      }),
+    );
+    return output.Item === undefined ? undefined : fromItem(output.Item);
+  }
+
+  #expiry(entry: Pick<WindowEntry, 'state' | 'updatedAt'>): number {
+    return expiryOf(entry, this.#ttlDays, this.#now());
+  }
+}
+
+export { DynamoDbWindowStore, windowPk, campaignSk, lockPk };
+export type { DynamoDbWindowStoreOptions };

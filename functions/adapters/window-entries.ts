@@ -1,0 +1,127 @@
+/**
+ * The rules every WindowStore and AccountLock implementation follows, as small pure functions.
+ * The memory and file stores apply them directly; the DynamoDB store expresses the same rules as
+ * condition expressions, and the shared contract suite (test/adapters/window-store-contract.ts) holds
+ * all three to them.
+ */
+import { CampaignStatus } from '../core/campaign.js';
+import { WindowEntryState } from '../core/ports.js';
+import type { PauseIntent, WindowEntry, WindowKey } from '../core/ports.js';
+
+/** The window state cannot take the change asked for (the entry is gone or was given back), or is unreadable. */
+class WindowStateError extends Error {
+  readonly retryable = false;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'WindowStateError';
+  }
+}
+
+interface Lease {
+  readonly holder: string;
+  /** Epoch milliseconds after which another holder may take the lease. */
+  readonly expiresAtMs: number;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** How long entries are kept: open ones outlive any sensible window, given-back ones stay a while for a second resume. */
+const ENTRY_TTL_DAYS_DEFAULT = { open: 35, resumed: 14 } as const;
+
+const describeWindow = (key: WindowKey): string => `${key.provider}/${key.account}/${key.window}`;
+
+const isOpen = (entry: WindowEntry): boolean =>
+  entry.state === WindowEntryState.pausing || entry.state === WindowEntryState.paused;
+
+const entryFromIntent = (intent: PauseIntent): WindowEntry => ({
+  campaignId: intent.campaignId,
+  name: intent.name,
+  before: intent.before,
+  beforeVendorStatus: intent.beforeVendorStatus,
+  state: WindowEntryState.pausing,
+  runId: intent.runId,
+  updatedAt: intent.at,
+});
+
+/** An open entry is kept as it is (the first run's `before` wins); a missing or resumed one is replaced. */
+const decideBeginPause = (
+  existing: WindowEntry | undefined,
+  intent: PauseIntent,
+): { readonly entry: WindowEntry; readonly write: boolean } =>
+  existing !== undefined && isOpen(existing)
+    ? { entry: existing, write: false }
+    : { entry: entryFromIntent(intent), write: true };
+
+/** Only an open entry can be confirmed: anything else means the campaign is paused without a record. */
+const confirmEntry = (key: WindowKey, existing: WindowEntry | undefined, campaignId: string, at: string): WindowEntry => {
+  if (existing === undefined || !isOpen(existing)) {
+    throw new WindowStateError(
+      `window ${describeWindow(key)} has no open entry for campaign ${campaignId} ` +
+        `(${existing === undefined ? 'it is gone' : `it is ${existing.state}`}): the pause is not recorded`,
+    );
+  }
+  return { ...existing, state: WindowEntryState.paused, updatedAt: at };
+};
+
+const canForget = (existing: WindowEntry | undefined): boolean => existing?.state === WindowEntryState.pausing;
+
+/** A missing entry stays missing: there is nothing to give back. */
+const resumeEntry = (existing: WindowEntry | undefined, at: string): WindowEntry | undefined =>
+  existing === undefined ? undefined : { ...existing, state: WindowEntryState.resumed, updatedAt: at };
+
+const leaseAvailable = (existing: Lease | undefined, holder: string, nowMs: number): boolean =>
+  existing === undefined || existing.expiresAtMs < nowMs || existing.holder === holder;
+
+/** Epoch seconds at which an entry changed at `at` may be dropped (DynamoDB TTL, file pruning). */
+const expiryOf = (
+  entry: Pick<WindowEntry, 'state' | 'updatedAt'>,
+  ttlDays: { readonly open: number; readonly resumed: number },
+  fallbackNowMs: number,
+): number => {
+  const parsed = Date.parse(entry.updatedAt);
+  const base = Math.floor((Number.isNaN(parsed) ? fallbackNowMs : parsed) / 1000);
+  return base + (isOpen(entry) ? ttlDays.open : ttlDays.resumed) * DAY_SECONDS;
+};
+
+const CAMPAIGN_STATUSES: ReadonlySet<string> = new Set(Object.values(CampaignStatus));
+const ENTRY_STATES: ReadonlySet<string> = new Set(Object.values(WindowEntryState));
+
+/** Reads an entry back from storage; `where` names the place for the error message. */
+const parseWindowEntry = (raw: unknown, where: string): WindowEntry => {
+  if (typeof raw !== 'object' || raw === null) throw new WindowStateError(`${where}: entry is not an object`);
+  const record = raw as Record<string, unknown>;
+  const text = (field: string): string => {
+    const value = record[field];
+    if (typeof value !== 'string') throw new WindowStateError(`${where}: entry field ${field} is not a string`);
+    return value;
+  };
+  const state = text('state');
+  if (!ENTRY_STATES.has(state)) throw new WindowStateError(`${where}: entry state "${state}" is unknown`);
+  const before = text('before');
+  return {
+    campaignId: text('campaignId'),
+    name: text('name'),
+    // A status this version does not know is kept as unknown rather than losing the entry.
+    before: (CAMPAIGN_STATUSES.has(before) ? before : CampaignStatus.unknown) as CampaignStatus,
+    beforeVendorStatus: text('beforeVendorStatus'),
+    state: state as WindowEntryState,
+    runId: text('runId'),
+    updatedAt: text('updatedAt'),
+  };
+};
+
+export {
+  WindowStateError,
+  ENTRY_TTL_DAYS_DEFAULT,
+  describeWindow,
+  isOpen,
+  entryFromIntent,
+  decideBeginPause,
+  confirmEntry,
+  canForget,
+  resumeEntry,
+  leaseAvailable,
+  expiryOf,
+  parseWindowEntry,
+};
+export type { Lease };

@@ -1,0 +1,292 @@
+/**
+ * Runs a maintenance window's pause or resume: read the campaigns, decide per campaign (plan.ts), act
+ * within the vendor's limits, remember what was paused, and account for every campaign with its reason.
+ */
+import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
+import { InvalidRequestError, describeError, isRetryable, VendorError } from './errors.js';
+import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
+import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
+import { mapWithConcurrency } from './rate-limiter.js';
+import type { WindowRequest } from './request.js';
+import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
+import { sleep } from './retry.js';
+import { compileSelection, optOutReason } from './selection.js';
+import { METRICS } from '../settings.js';
+
+interface WindowRunDeps {
+  readonly provider: CampaignProvider;
+  readonly store: WindowStore;
+  /** One run per vendor account at a time; optional (the CLI and tests may run without one). */
+  readonly lock?: AccountLock;
+  readonly runId: string;
+  readonly log?: Log;
+  readonly telemetry?: Telemetry;
+  readonly now?: () => Date;
+  /** Campaigns acted on at once; the provider's limiter still bounds the vendor calls. */
+  readonly concurrency?: number;
+  /** How long the account lease lasts (a crashed run frees the account after this). */
+  readonly lockTtlMs?: number;
+  /** How long to wait for another run of the account to finish before giving up (retryably). */
+  readonly lockWaitMs?: number;
+  readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
+}
+
+/** Another run holds the account: the caller may retry later (Lambda's async retry does). */
+class AccountBusyError extends Error {
+  readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccountBusyError';
+  }
+}
+
+const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_LOCK_TTL_MS = 16 * 60_000; // longer than a Lambda can run
+const DEFAULT_LOCK_WAIT_MS = 120_000;
+
+/** A campaign of the run with its facts; `listed` is false for one known only by id (named, or a window entry). */
+interface Candidate {
+  readonly facts: CampaignFacts;
+  readonly listed: boolean;
+}
+
+const resolveEnvironment = async (request: WindowRequest, provider: CampaignProvider): Promise<number | undefined> => {
+  const ref = request.select.environment;
+  if (!ref) return undefined;
+  if (!provider.listEnvironments) return 'id' in ref ? ref.id : undefined;
+  const environments = await provider.listEnvironments();
+  const visible = environments.map((e) => `${e.id} (${e.game}/${e.name})`).join(', ') || 'none';
+  const found =
+    'id' in ref
+      ? environments.find((e) => e.id === ref.id)
+      : environments.find((e) => e.game.toLowerCase() === ref.game.toLowerCase() && e.name.toLowerCase() === ref.name.toLowerCase());
+  if (!found) {
+    const named = 'id' in ref ? String(ref.id) : `"${ref.game}/${ref.name}"`;
+    throw new InvalidRequestError([{ field: 'select.environment', problem: `${named} is not an environment this key can see (it sees: ${visible})` }]);
+  }
+  return found.id;
+};
+
+const decide = (request: WindowRequest, facts: CampaignFacts): Decision => {
+  if (request.action === 'pause') return decidePause(facts);
+  return request.scope === 'selection' ? decideSelectionResume(facts) : decideWindowResume(facts);
+};
+
+class WindowRun {
+  readonly #request: WindowRequest;
+  readonly #deps: WindowRunDeps;
+  readonly #key: WindowKey;
+  readonly #log: Log;
+  readonly #telemetry: Telemetry;
+  readonly #now: () => Date;
+
+  constructor(request: WindowRequest, deps: WindowRunDeps) {
+    this.#request = request;
+    this.#deps = deps;
+    this.#key = { provider: request.provider, account: request.secret, window: request.window };
+    this.#log = deps.log ?? silentLog;
+    this.#telemetry = deps.telemetry ?? noTelemetry;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async run(): Promise<WindowResult> {
+    const startedAt = this.#now().toISOString();
+    const release = await this.#acquireAccount();
+    try {
+      const candidates = await this.#readCandidates();
+      let done = 0;
+      const outcomes = await mapWithConcurrency(candidates, this.#deps.concurrency ?? DEFAULT_CONCURRENCY, async (candidate) => {
+        const outcome = await this.#carryOut(candidate);
+        done += 1;
+        this.#deps.onProgress?.({ done, total: candidates.length, last: outcome });
+        return outcome;
+      });
+      const summary = summarize(outcomes);
+      this.#telemetry.count(METRICS.campaignsChanged, summary.changed);
+      this.#telemetry.count(METRICS.campaignsUnchanged, summary.unchanged);
+      this.#telemetry.count(METRICS.campaignsRejected, summary.rejected);
+      this.#telemetry.count(METRICS.campaignsFailed, summary.failed);
+      return {
+        action: this.#request.action,
+        provider: this.#request.provider,
+        secret: this.#request.secret,
+        window: this.#request.window,
+        dryRun: this.#request.dryRun,
+        ...(this.#request.action === 'resume' ? { scope: this.#request.scope } : {}),
+        runId: this.#deps.runId,
+        startedAt,
+        finishedAt: this.#now().toISOString(),
+        summary,
+        campaigns: outcomes,
+      };
+    } finally {
+      await release();
+    }
+  }
+
+  async #acquireAccount(): Promise<() => Promise<void>> {
+    const { lock, runId } = this.#deps;
+    if (!lock) return async () => {};
+    const scope = { provider: this.#request.provider, account: this.#request.secret };
+    const deadline = Date.now() + (this.#deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+    for (let attempt = 1; ; attempt += 1) {
+      if (await lock.acquire(scope, runId, this.#deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS)) break;
+      if (Date.now() >= deadline) {
+        throw new AccountBusyError(`another run holds ${this.#request.provider} account ${this.#request.secret}; try again when it has finished`);
+      }
+      if (attempt === 1) this.#log.info('waiting for another run of this account to finish', { account: this.#request.secret });
+      await sleep(Math.min(2_000, 100 * attempt));
+    }
+    return async () => {
+      await lock.release(scope, runId).catch((error: unknown) => this.#log.warn('could not release the account lease', { error: describeError(error) }));
+    };
+  }
+
+  async #readCandidates(): Promise<Candidate[]> {
+    const { provider, store } = this.#deps;
+    const environmentId = await resolveEnvironment(this.#request, provider);
+    const selection = compileSelection(this.#request.select, environmentId);
+    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
+    const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
+
+    const campaigns: Campaign[] = [];
+    const seen = new Set<string>();
+    for await (const campaign of provider.listCampaigns()) {
+      seen.add(campaign.id);
+      if (!selection.matches(campaign)) continue;
+      if (windowResume && !entries.has(campaign.id)) continue;
+      campaigns.push(campaign);
+    }
+    // Named ids the listing did not show, and (window resume) entries whose campaign was not listed:
+    // read them one by one, so a vendor's "not found" lands on that campaign with its message.
+    const missing = new Set<string>(this.#request.select.ids?.filter((id) => !seen.has(id)) ?? []);
+    if (windowResume) for (const id of entries.keys()) if (!seen.has(id)) missing.add(id);
+
+    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, selection), listed: true }));
+    for (const id of missing) {
+      const campaign: Campaign = { id, name: entries.get(id)?.name ?? '', status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [] };
+      candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false });
+    }
+    return candidates;
+  }
+
+  #facts(campaign: Campaign, entries: Map<string, WindowEntry>, selection: ReturnType<typeof compileSelection>): CampaignFacts {
+    return {
+      campaign,
+      entry: entries.get(campaign.id),
+      optOut: optOutReason(campaign),
+      excluded: selection.excluded(campaign),
+      named: selection.named(campaign),
+      window: this.#request.window,
+    };
+  }
+
+  async #carryOut(candidate: Candidate): Promise<CampaignOutcome> {
+    let facts = candidate.facts;
+    if (!candidate.listed) {
+      // Not in the listing: ask for it directly and decide on what the vendor says now.
+      try {
+        const campaign = await this.#deps.provider.getCampaign(facts.campaign.id);
+        facts = { ...facts, campaign, optOut: optOutReason(campaign) };
+      } catch (error) {
+        return this.#unreadable(facts, error);
+      }
+    }
+    const campaign = facts.campaign;
+    const decision = decide(this.#request, facts);
+    const base = { id: campaign.id, name: campaign.name, before: campaign.status, vendorStatus: campaign.vendorStatus };
+
+    if (decision.act === Act.none) {
+      if (!this.#request.dryRun) await this.#tidyEntry(facts, decision);
+      return { ...base, after: campaign.status, outcome: decision.failed ? Outcome.failed : Outcome.unchanged, detail: decision.reason };
+    }
+    const wanted = decision.act === Act.pause ? CampaignStatus.paused : (facts.entry?.before ?? CampaignStatus.running);
+    if (this.#request.dryRun) return { ...base, after: wanted, outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
+    return decision.act === Act.pause ? this.#pause(campaign, facts, decision, base) : this.#resume(campaign, facts, decision, base);
+  }
+
+  async #tidyEntry(facts: CampaignFacts, decision: Decision): Promise<void> {
+    const at = this.#now().toISOString();
+    if (decision.confirmEntry) await this.#deps.store.confirmPaused(this.#key, facts.campaign.id, at);
+    if (decision.closeEntry) await this.#deps.store.markResumed(this.#key, facts.campaign.id, at);
+  }
+
+  async #pause(campaign: Campaign, facts: CampaignFacts, decision: Decision, base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>): Promise<CampaignOutcome> {
+    const { store, provider, runId } = this.#deps;
+    // Written before the vendor call: a crash between the two cannot lose what the window paused.
+    const entry = await store.beginPause(this.#key, {
+      campaignId: campaign.id,
+      name: campaign.name,
+      before: campaign.status,
+      beforeVendorStatus: campaign.vendorStatus,
+      runId,
+      at: this.#now().toISOString(),
+    });
+    try {
+      await provider.pause(campaign, this.#request.reason);
+      await store.confirmPaused(this.#key, campaign.id, this.#now().toISOString());
+      return { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason };
+    } catch (error) {
+      // The vendor may have refused because the campaign is already paused: by our own earlier attempt
+      // (a retried call) or by a concurrent run of the same window. Read it again before judging.
+      const now = await this.#reread(campaign.id);
+      if (now?.status === CampaignStatus.paused) {
+        await store.confirmPaused(this.#key, campaign.id, this.#now().toISOString());
+        return entry.runId === runId
+          ? { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason }
+          : { ...base, after: CampaignStatus.paused, outcome: Outcome.unchanged, detail: `paused by a concurrent run of window ${this.#request.window}` };
+      }
+      if (now !== undefined) await store.forget(this.#key, campaign.id);
+      return this.#refused(base, error, 'pause');
+    }
+  }
+
+  async #resume(campaign: Campaign, facts: CampaignFacts, decision: Decision, base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>): Promise<CampaignOutcome> {
+    const { store, provider } = this.#deps;
+    const after = facts.entry?.before ?? CampaignStatus.running;
+    try {
+      await provider.resume(campaign);
+    } catch (error) {
+      const now = await this.#reread(campaign.id);
+      if (now === undefined || now.status === CampaignStatus.paused) return this.#refused(base, error, 'resume');
+      // No longer paused: our earlier attempt or a concurrent run resumed it.
+    }
+    if (facts.entry) await store.markResumed(this.#key, campaign.id, this.#now().toISOString());
+    return { ...base, after, outcome: Outcome.changed, detail: decision.reason };
+  }
+
+  async #reread(id: string): Promise<Campaign | undefined> {
+    try {
+      return await this.#deps.provider.getCampaign(id);
+    } catch (error) {
+      this.#log.warn('could not read the campaign again after a refusal', { campaignId: id, error: describeError(error) });
+      return undefined;
+    }
+  }
+
+  #refused(base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>, error: unknown, act: string): CampaignOutcome {
+    const permanent = error instanceof VendorError && !error.retryable;
+    const detail = error instanceof VendorError ? `${act} refused: ${error.vendorMessage} (HTTP ${error.status})` : `${act} failed: ${describeError(error)}`;
+    this.#log.warn('campaign not changed', { campaignId: base.id, act, detail, retryable: isRetryable(error) });
+    return { ...base, after: base.before, outcome: permanent ? Outcome.rejected : Outcome.failed, detail };
+  }
+
+  async #unreadable(facts: CampaignFacts, error: unknown): Promise<CampaignOutcome> {
+    const base = { id: facts.campaign.id, name: facts.campaign.name, before: CampaignStatus.unknown, after: CampaignStatus.unknown };
+    if (error instanceof VendorError && !error.retryable) {
+      // A window entry whose campaign the vendor no longer knows: gone, which is not ours to fix.
+      if (facts.entry && this.#request.action === 'resume') {
+        if (!this.#request.dryRun) await this.#deps.store.markResumed(this.#key, facts.campaign.id, this.#now().toISOString());
+        return { ...base, outcome: Outcome.unchanged, detail: `no longer exists at the vendor (${error.vendorMessage})` };
+      }
+      return { ...base, outcome: Outcome.rejected, detail: `${error.vendorMessage} (HTTP ${error.status})` };
+    }
+    return { ...base, outcome: Outcome.failed, detail: `could not read the campaign: ${describeError(error)}` };
+  }
+}
+
+/** Runs one pause or resume of a window and returns its result; throws only when no campaign could be read. */
+const runWindow = (request: WindowRequest, deps: WindowRunDeps): Promise<WindowResult> => new WindowRun(request, deps).run();
+
+export { runWindow, AccountBusyError };
+export type { WindowRunDeps };

@@ -1,0 +1,251 @@
+/**
+ * deltaDNA Engage Platform API: authentication (key + password → idToken), environments, and
+ * event-triggered / decision-point campaigns (list page by page, get, pause, play).
+ * Follows ../shared/reference/vendor-api-notes.md. Knows one vendor and no AWS.
+ */
+import { CampaignStatus, type Campaign, type CampaignProvider, type Environment } from '../core/campaign.js';
+import { readCredentialFields } from '../core/credentials.js';
+import { UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js';
+import { HttpClient, type Authenticator } from '../core/http.js';
+import { noTelemetry, silentLog, type Log, type Telemetry, type TokenCache } from '../core/ports.js';
+import { concurrencyLimiter, type Limiter } from '../core/rate-limiter.js';
+import type { RetryPolicy } from '../core/retry.js';
+import { isObject } from '../core/validation.js';
+
+const VENDOR = 'deltadna';
+const DEFAULT_BASE_URL = 'https://api.deltadna.net';
+const CampaignKind = { eventTriggered: 'event-triggered', decisionPoint: 'decision-point' } as const;
+type CampaignKind = (typeof CampaignKind)[keyof typeof CampaignKind];
+
+interface DeltaDnaCredentials {
+  readonly key: string;
+  readonly password: string;
+  readonly baseUrl: string;
+}
+
+const parseDeltaDnaCredentials = (secretName: string, secretString: string): DeltaDnaCredentials =>
+  readCredentialFields(secretName, secretString, ['key', 'password'], DEFAULT_BASE_URL);
+
+const STATUS_MAP: Readonly<Record<string, CampaignStatus>> = {
+  ACTIVE: CampaignStatus.running,
+  SCHEDULED: CampaignStatus.scheduled,
+  PAUSED: CampaignStatus.paused,
+  DRAFT: CampaignStatus.draft,
+  COMPLETED: CampaignStatus.ended,
+};
+
+/** RFC 7807 style: `{ title, status, detail }`. */
+const readErrorBody = (body: unknown): VendorErrorBody =>
+  isObject(body)
+    ? {
+        ...(typeof body.title === 'string' ? { title: body.title } : {}),
+        ...(typeof body.detail === 'string' ? { message: body.detail } : typeof body.message === 'string' ? { message: body.message } : {}),
+        ...(typeof body.traceId === 'string' ? { traceId: body.traceId } : {}),
+      }
+    : {};
+
+const toCampaign = (raw: unknown, kind: CampaignKind, operation: string): Campaign => {
+  if (!isObject(raw) || (typeof raw.id !== 'number' && typeof raw.id !== 'string') || typeof raw.status !== 'string') {
+    throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'a campaign without id or status' });
+  }
+  const vendorStatus = raw.status;
+  return {
+    id: String(raw.id),
+    name: typeof raw.name === 'string' ? raw.name : '',
+    status: STATUS_MAP[vendorStatus.toUpperCase()] ?? CampaignStatus.unknown,
+    vendorStatus,
+    ...(typeof raw.environment === 'number' ? { environment: raw.environment } : {}),
+    labels: [],
+    kind,
+  };
+};
+
+/** Renew a token this many ms before it expires, so a call never leaves with a token about to lapse. */
+const EXPIRY_SKEW_MS = 60_000;
+
+/**
+ * Holds one account's idToken: reused from the cache while valid, renewed ahead of expiry, and renewed
+ * once per generation on a 401 however many calls saw it at the same time (single flight).
+ */
+class DeltaDnaTokens implements Authenticator {
+  readonly #auth: HttpClient;
+  readonly #credentials: DeltaDnaCredentials;
+  readonly #cache: TokenCache | undefined;
+  readonly #now: () => number;
+  #token: { value: string; expiresAt: number } | undefined;
+  #generation = 0;
+  #pending: Promise<void> | undefined;
+  #authentications = 0;
+
+  constructor(auth: HttpClient, credentials: DeltaDnaCredentials, cache: TokenCache | undefined, now: () => number) {
+    this.#auth = auth;
+    this.#credentials = credentials;
+    this.#cache = cache;
+    this.#now = now;
+  }
+
+  /** How many times this holder authenticated with the vendor. */
+  get authentications(): number {
+    return this.#authentications;
+  }
+
+  async authorize(): Promise<{ headers: Record<string, string>; generation: number }> {
+    if (!this.#fresh(this.#token)) await this.#singleFlight(() => this.#obtain());
+    return { headers: { Authorization: `Bearer ${this.#token!.value}` }, generation: this.#generation };
+  }
+
+  async renew(failedGeneration: number): Promise<void> {
+    if (failedGeneration !== this.#generation) return; // another call already renewed it
+    await this.#singleFlight(async () => {
+      if (failedGeneration === this.#generation) await this.#authenticate();
+    });
+  }
+
+  #fresh(token: { expiresAt: number } | undefined): boolean {
+    return token !== undefined && token.expiresAt - EXPIRY_SKEW_MS > this.#now();
+  }
+
+  async #singleFlight(work: () => Promise<void>): Promise<void> {
+    if (!this.#pending) {
+      this.#pending = work().finally(() => {
+        this.#pending = undefined;
+      });
+    }
+    await this.#pending;
+  }
+
+  async #obtain(): Promise<void> {
+    if (this.#fresh(this.#token)) return;
+    const cached = await this.#cache?.get();
+    const cachedExpiry = cached ? Date.parse(cached.expiresAt) : Number.NaN;
+    if (cached && cached.token && this.#fresh({ expiresAt: cachedExpiry })) {
+      this.#token = { value: cached.token, expiresAt: cachedExpiry };
+      this.#generation += 1;
+      return;
+    }
+    await this.#authenticate();
+  }
+
+  async #authenticate(): Promise<void> {
+    const response = await this.#auth.send({
+      method: 'POST',
+      path: '/api/authentication/v1/authenticate',
+      json: { key: this.#credentials.key, password: this.#credentials.password },
+      operation: 'authenticate',
+      idempotent: true,
+      expectJson: true,
+    });
+    const body = response.body;
+    if (!isObject(body) || typeof body.idToken !== 'string' || body.idToken === '') {
+      throw new UnexpectedResponseError({ vendor: VENDOR, operation: 'authenticate', reason: 'no idToken in the answer' });
+    }
+    // Tokens last about 30 minutes when the vendor does not say (the Unity SDK caches them for 1800 s).
+    const lifetimeSeconds = typeof body.expiresIn === 'number' && body.expiresIn > 0 ? body.expiresIn : 1800;
+    this.#authentications += 1;
+    this.#generation += 1;
+    this.#token = { value: body.idToken, expiresAt: this.#now() + lifetimeSeconds * 1000 };
+    await this.#cache?.put({ token: body.idToken, expiresAt: new Date(this.#token.expiresAt).toISOString() });
+  }
+}
+
+interface DeltaDnaOptions {
+  readonly credentials: DeltaDnaCredentials;
+  readonly tokenCache?: TokenCache;
+  readonly kind?: CampaignKind;
+  /** Campaigns per list page (the vendor honours up to 1000). */
+  readonly pageSize?: number;
+  /** deltaDNA documents no rate limit: we bound our own requests in flight. */
+  readonly maxInFlight?: number;
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly log?: Log;
+  readonly telemetry?: Telemetry;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 4;
+
+class DeltaDnaProvider implements CampaignProvider {
+  readonly name = 'deltadna' as const;
+  readonly tokens: DeltaDnaTokens;
+  readonly #http: HttpClient;
+  readonly #kind: CampaignKind;
+  readonly #pageSize: number;
+
+  constructor(options: DeltaDnaOptions) {
+    const limiter: Limiter = concurrencyLimiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    const common = {
+      vendor: VENDOR,
+      baseUrl: options.credentials.baseUrl,
+      limiter,
+      readErrorBody,
+      log: options.log ?? silentLog,
+      telemetry: options.telemetry ?? noTelemetry,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    };
+    this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now);
+    this.#http = new HttpClient({ ...common, auth: this.tokens });
+    this.#kind = options.kind ?? CampaignKind.eventTriggered;
+    const pageSize = options.pageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError('pageSize must be 1..1000');
+    this.#pageSize = pageSize;
+  }
+
+  async listEnvironments(): Promise<Environment[]> {
+    const { body } = await this.#http.send({ method: 'GET', path: '/api/engage/v1/environments', operation: 'list environments', expectJson: true });
+    if (!Array.isArray(body)) throw new UnexpectedResponseError({ vendor: VENDOR, operation: 'list environments', reason: 'not an array' });
+    return body.flatMap((raw) =>
+      isObject(raw) && typeof raw.id === 'number'
+        ? [{ id: raw.id, game: typeof raw.game === 'string' ? raw.game : '', name: typeof raw.name === 'string' ? raw.name : '' }]
+        : [],
+    );
+  }
+
+  /** Every campaign the key can see, across games and environments, page by page until a short page. */
+  async *listCampaigns(): AsyncGenerator<Campaign> {
+    const seen = new Set<string>();
+    for (let page = 0; ; page += 1) {
+      const operation = `list ${this.#kind} campaigns (page ${page})`;
+      const { body } = await this.#http.send({
+        method: 'GET',
+        path: `/api/engage/v1/campaigns/${this.#kind}`,
+        query: { limit: this.#pageSize, page },
+        operation,
+        expectJson: true,
+      });
+      if (!Array.isArray(body)) throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'a list page that is not an array' });
+      for (const raw of body) {
+        const campaign = toCampaign(raw, this.#kind, operation);
+        // A campaign created while we page can shift others by one: never report one twice.
+        if (seen.has(campaign.id)) continue;
+        seen.add(campaign.id);
+        yield campaign;
+      }
+      if (body.length < this.#pageSize) return;
+    }
+  }
+
+  async getCampaign(id: string): Promise<Campaign> {
+    const operation = `get campaign ${id}`;
+    const { body } = await this.#http.send({ method: 'GET', path: this.#campaignPath(id), operation, expectJson: true });
+    return toCampaign(body, this.#kind, operation);
+  }
+
+  async pause(campaign: Campaign): Promise<void> {
+    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id)}/pause`, operation: `pause campaign ${campaign.id}`, idempotent: true });
+  }
+
+  async resume(campaign: Campaign): Promise<void> {
+    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id)}/play`, operation: `resume campaign ${campaign.id}`, idempotent: true });
+  }
+
+  #campaignPath(id: string): string {
+    return `/api/engage/v1/campaigns/${this.#kind}/${encodeURIComponent(id)}`;
+  }
+}
+
+export { DeltaDnaProvider, DeltaDnaTokens, CampaignKind, parseDeltaDnaCredentials, DEFAULT_BASE_URL as DELTADNA_DEFAULT_BASE_URL };
+export type { DeltaDnaCredentials, DeltaDnaOptions };
