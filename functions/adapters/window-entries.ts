@@ -30,7 +30,7 @@ const ENTRY_TTL_DAYS_DEFAULT = { open: 35, resumed: 14 } as const;
 
 const describeWindow = (key: WindowKey): string => `${key.provider}/${key.account}/${key.window}`;
 
-const isOpen = (entry: WindowEntry): boolean =>
+const isOpen = (entry: Pick<WindowEntry, 'state'>): boolean =>
   entry.state === WindowEntryState.pausing || entry.state === WindowEntryState.paused;
 
 const entryFromIntent = (intent: PauseIntent): WindowEntry => ({

@@ -93,16 +93,20 @@ class TransportError extends Error {
   }
 }
 
-/** The vendor answered 2xx with a body we cannot read: never a silent success. Not retryable. */
+/**
+ * The vendor answered 2xx with a body we cannot read: never a silent success. Retryable only where
+ * asking again is harmless (a read whose answer was cut short).
+ */
 class UnexpectedResponseError extends Error {
   readonly vendor: string;
   readonly operation: string;
-  readonly retryable = false;
-  constructor(params: { vendor: string; operation: string; reason: string }, options?: ErrorOptions) {
+  readonly retryable: boolean;
+  constructor(params: { vendor: string; operation: string; reason: string; retryable?: boolean }, options?: ErrorOptions) {
     super(`${params.vendor} ${params.operation} gave an unexpected answer: ${params.reason}`, options);
     this.name = 'UnexpectedResponseError';
     this.vendor = params.vendor;
     this.operation = params.operation;
+    this.retryable = params.retryable ?? false;
   }
 }
 

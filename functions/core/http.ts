@@ -208,6 +208,7 @@ class HttpClient {
           vendor,
           operation: request.operation,
           reason: `HTTP ${status} with a body that is not JSON (${text.length} bytes)`,
+          retryable: request.idempotent ?? request.method === 'GET',
         });
       }
       return { kind: 'ok', response: { status, headers: responseHeaders, body: parsed.value } };

@@ -11,6 +11,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import { TOKEN_CACHE_PREFIX_DEFAULT, ENVIRONMENT } from '../../settings.js';
 import type { CachedToken, TokenCache } from '../../core/ports.js';
 import { secretNameOf } from '../secret-names.js';
+import { parseCachedToken } from '../token-json.js';
 import { defaultSecretsManagerClient, explainSecretError } from './secrets-manager.js';
 
 interface SecretsManagerTokenCacheOptions {
@@ -27,22 +28,6 @@ const companionSecretName = (accountSecret: string, prefix: string): string => `
 const clientRequestTokenFor = (secretString: string): string => {
   const hex = createHash('sha256').update(secretString).digest('hex');
   return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
-};
-
-/** The cached token, or undefined for the placeholder, an empty token or anything unreadable. */
-const parseCachedToken = (secretString: string | undefined): CachedToken | undefined => {
-  if (secretString === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { token, expiresAt } = parsed as Record<string, unknown>;
-  if (typeof token !== 'string' || token === '' || typeof expiresAt !== 'string') return undefined;
-  if (Number.isNaN(Date.parse(expiresAt))) return undefined;
-  return { token, expiresAt };
 };
 
 const isNotFound = (error: unknown): boolean =>
@@ -85,5 +70,5 @@ class SecretsManagerTokenCache implements TokenCache {
   }
 }
 
-export { SecretsManagerTokenCache, companionSecretName, clientRequestTokenFor, parseCachedToken };
+export { SecretsManagerTokenCache, companionSecretName, clientRequestTokenFor };
 export type { SecretsManagerTokenCacheOptions };

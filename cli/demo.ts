@@ -1,0 +1,82 @@
+/**
+ * `campaign-ops demo` (and `npm start`): a whole maintenance window against the built-in simulators,
+ * with no setup and no credentials. A dry run, the overnight pause, a person's changes during the
+ * window, the morning resume; each step's table is printed.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
+import { startAllSims } from '../sim/index.js';
+import type { Io } from './main.js';
+import { runLocalWindow, type LocalContext } from './local.js';
+import { progressReporter, renderWindowResult } from './render.js';
+import { simSecretsFile } from './sim.js';
+
+const DELTADNA_WINDOW = {
+  provider: 'deltadna',
+  secret: 'campaign-ops/deltaslot-live',
+  window: 'nightly',
+  select: { environment: 'DeltaSlot/Live' },
+};
+
+const OCAMBA_WINDOW = {
+  provider: 'ocamba',
+  secret: 'campaign-ops/hood',
+  window: 'nightly',
+  select: { labels: ['night-off'] },
+  reason: 'Overnight maintenance',
+};
+
+const runDemo = async (io: Io): Promise<number> => {
+  const sims = await startAllSims();
+  const stateDir = await mkdtemp(join(tmpdir(), 'campaign-ops-demo-'));
+  const say = (text: string): void => void io.stdout.write(`${text}\n`);
+  let worst = 0;
+  try {
+    const secretsFile = join(stateDir, 'secrets.json');
+    await writeFile(secretsFile, JSON.stringify(simSecretsFile(sims), null, 2), { mode: 0o600 });
+    const context: LocalContext = { secretsFile, stateDir };
+    const step = async (title: string, request: object, action: 'pause' | 'resume', dryRun = false): Promise<WindowResult> => {
+      say(`\n=== ${title}\n`);
+      const progress = progressReporter(io.stderr, `${action}${dryRun ? ' (dry run)' : ''}`);
+      try {
+        const result = await runLocalWindow(request, action, { ...context, dryRun, onProgress: (p) => progress.update(p) });
+        say(renderWindowResult(result));
+        worst = Math.max(worst, exitCodeOf(result));
+        return result;
+      } finally {
+        progress.finish();
+      }
+    };
+
+    say('campaign-ops demo: one night of the "nightly" window against the built-in simulators');
+    say(`(deltaDNA ${sims.deltadna.url}, Ocamba ${sims.ocamba.url}; state in ${stateDir})`);
+
+    await step('21:55  Preview: what would the deltaDNA window pause? (dry run, nothing is sent)', DELTADNA_WINDOW, 'pause', true);
+    await step('22:00  deltaDNA: the nightly window pauses DeltaSlot/Live', DELTADNA_WINDOW, 'pause');
+    await step('22:00  Ocamba: the nightly window pauses campaigns labelled night-off', OCAMBA_WINDOW, 'pause');
+
+    say('\n=== 02:13  People act during the window');
+    sims.deltadna.setStatus(34756, 'ACTIVE');
+    say('  deltaDNA: a live-ops manager resumes "Promo Free Spins" (34756) by hand in the Engage UI');
+    sims.ocamba.setStatus('1000244', 'canceled');
+    say('  Ocamba:   a CRM manager cancels "Weekend Deals" (1000244)');
+
+    await step('06:00  deltaDNA: the nightly window resumes what it paused, and nothing else', { ...DELTADNA_WINDOW }, 'resume');
+    await step('06:00  Ocamba: the nightly window resumes what it paused, and nothing else', OCAMBA_WINDOW, 'resume');
+
+    const halloween = sims.deltadna.campaign(34752)?.status;
+    const priceDrop = sims.ocamba.campaign('1000247')?.status;
+    say('\n=== 06:01  Morning check');
+    say(`  "Halloween Bonus" (34752), paused by a person before the window, is still ${halloween}.`);
+    say(`  "Price Drop Alert" (1000247), paused by marketing before the window, is still ${priceDrop}.`);
+    say('  Every outcome above carries its reason; exit status 0 means every selected campaign is as wanted.\n');
+    return worst;
+  } finally {
+    await sims.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+};
+
+export { runDemo, DELTADNA_WINDOW, OCAMBA_WINDOW };

@@ -1,0 +1,79 @@
+/**
+ * The local edition of the Lambdas' wiring: secrets from a JSON file, window state and token caches
+ * under a state directory, progress on stderr.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
+import { FileTokenCache } from '../functions/adapters/local/file-token-cache.js';
+import { FileWindowStore } from '../functions/adapters/local/file-window-store.js';
+import type { CampaignProvider, WindowProviderName } from '../functions/core/campaign.js';
+import { ConfigurationError, InvalidRequestError } from '../functions/core/errors.js';
+import type { Log } from '../functions/core/ports.js';
+import type { WindowAction } from '../functions/core/request.js';
+import { parseWindowRequest, type WindowRequest } from '../functions/core/request.js';
+import { runWindow } from '../functions/core/window-run.js';
+import type { WindowResult } from '../functions/core/result.js';
+import { createWindowProvider } from '../functions/providers/index.js';
+
+interface LocalContext {
+  readonly secretsFile: string;
+  readonly stateDir: string;
+  readonly log?: Log;
+}
+
+/** Reads a request file (or stdin for "-"); a file that is missing or not JSON is a configuration error. */
+const readEventFile = async (path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> => {
+  let text: string;
+  try {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+      text = Buffer.concat(chunks).toString('utf8');
+    } else {
+      text = await readFile(path, 'utf8');
+    }
+  } catch (error) {
+    throw new ConfigurationError(`event file ${path} could not be read (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`event file ${path === '-' ? '(stdin)' : path} is not valid JSON: ${(error as Error).message}`);
+  }
+};
+
+const localProvider = (provider: WindowProviderName, account: string, context: LocalContext): Promise<CampaignProvider> =>
+  createWindowProvider(provider, account, {
+    secrets: new FileSecretSource({ path: context.secretsFile }),
+    tokenCacheFor: (name) => new FileTokenCache({ stateDir: context.stateDir, account: name }),
+    ...(context.log ? { log: context.log } : {}),
+  });
+
+const checkProviderName = (value: string | undefined): WindowProviderName => {
+  if (value === 'deltadna' || value === 'ocamba') return value;
+  throw new InvalidRequestError([{ field: 'provider', problem: `must be deltadna or ocamba, got ${JSON.stringify(value)}` }], { subject: 'command line' });
+};
+
+/** Runs a window's pause or resume locally, as the Lambda would, with the file store. */
+const runLocalWindow = async (
+  input: unknown,
+  action: WindowAction,
+  context: LocalContext & { dryRun?: boolean; onProgress?: Parameters<typeof runWindow>[1]['onProgress'] },
+): Promise<WindowResult> => {
+  const parsed = parseWindowRequest(input, action);
+  const request: WindowRequest = context.dryRun ? { ...parsed, dryRun: true } : parsed;
+  const provider = await localProvider(request.provider, request.secret, context);
+  const store = new FileWindowStore({ stateDir: context.stateDir });
+  return runWindow(request, {
+    provider,
+    store,
+    lock: store,
+    runId: randomUUID(),
+    ...(context.log ? { log: context.log } : {}),
+    ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+  });
+};
+
+export { readEventFile, localProvider, runLocalWindow, checkProviderName };
+export type { LocalContext };

@@ -1,0 +1,201 @@
+/**
+ * WindowStore and AccountLock in files under the state directory (default `.campaign-ops/`):
+ *
+ *   windows/<provider>.<account>.<window>.json   one window's entries
+ *   leases/<provider>.<account>.json             the account's lease
+ *
+ * Each change reads, changes and atomically rewrites one file while holding that file's lock, so two CLI
+ * processes running the same window can neither lose nor double an entry. The rules are those of
+ * ../window-entries.ts, shared with the DynamoDB and memory stores. A window keeps one entry per campaign,
+ * so its file stays small without expiry.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AccountLock, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import {
+  WindowStateError,
+  canForget,
+  confirmEntry,
+  decideBeginPause,
+  leaseAvailable,
+  parseWindowEntry,
+  resumeEntry,
+} from '../window-entries.js';
+import type { Lease } from '../window-entries.js';
+import { safeName, withFileLock, writeFileAtomic } from './files.js';
+import type { FileLockOptions } from './files.js';
+
+interface FileWindowStoreOptions {
+  /** Default `.campaign-ops` in the working directory. */
+  readonly stateDir?: string;
+  /** Epoch milliseconds, for leases; injectable for tests. */
+  readonly now?: () => number;
+  readonly lock?: FileLockOptions;
+}
+
+interface WindowFile {
+  readonly version: 1;
+  readonly provider: string;
+  readonly account: string;
+  readonly window: string;
+  readonly entries: readonly WindowEntry[];
+}
+
+const STATE_DIR_DEFAULT = '.campaign-ops';
+
+const errorCode = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+
+/** The file's JSON, or undefined when there is no file. */
+const readJson = async (path: string): Promise<unknown> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Never overwritten: a person should look at it before the window forgets what it paused.
+    throw new WindowStateError(`state file ${path} is not valid JSON; fix or remove it`, { cause: error });
+  }
+};
+
+class FileWindowStore implements WindowStore, AccountLock {
+  readonly stateDir: string;
+  readonly #now: () => number;
+  readonly #lock: FileLockOptions;
+
+  constructor(options: FileWindowStoreOptions = {}) {
+    this.stateDir = options.stateDir ?? STATE_DIR_DEFAULT;
+    this.#now = options.now ?? Date.now;
+    this.#lock = options.lock ?? {};
+  }
+
+  /** The file that holds a window's entries. */
+  windowPath(key: WindowKey): string {
+    return join(this.stateDir, 'windows', `${safeName(key.provider)}.${safeName(key.account)}.${safeName(key.window)}.json`);
+  }
+
+  async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
+    return this.#change(key, (entries) => {
+      const decision = decideBeginPause(entries.get(intent.campaignId), intent);
+      if (decision.write) entries.set(intent.campaignId, decision.entry);
+      return { result: decision.entry, changed: decision.write };
+    });
+  }
+
+  async confirmPaused(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    await this.#change(key, (entries) => {
+      entries.set(campaignId, confirmEntry(key, entries.get(campaignId), campaignId, at));
+      return { result: undefined, changed: true };
+    });
+  }
+
+  async forget(key: WindowKey, campaignId: string): Promise<void> {
+    await this.#change(key, (entries) => {
+      const changed = canForget(entries.get(campaignId));
+      if (changed) entries.delete(campaignId);
+      return { result: undefined, changed };
+    });
+  }
+
+  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    await this.#change(key, (entries) => {
+      const resumed = resumeEntry(entries.get(campaignId), at);
+      if (resumed !== undefined) entries.set(campaignId, resumed);
+      return { result: undefined, changed: resumed !== undefined };
+    });
+  }
+
+  /** Reads without the lock: writes are atomic renames, so the file is always whole. */
+  async list(key: WindowKey): Promise<WindowEntry[]> {
+    return [...(await this.#read(key)).values()];
+  }
+
+  async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
+    const path = this.#leasePath(scope);
+    return withFileLock(
+      `${path}.lock`,
+      async () => {
+        const now = this.#now();
+        if (!leaseAvailable(await this.#readLease(path), holder, now)) return false;
+        const lease: Lease = { holder, expiresAtMs: now + ttlMs };
+        await writeFileAtomic(path, `${JSON.stringify(lease)}\n`);
+        return true;
+      },
+      this.#lock,
+    );
+  }
+
+  async release(scope: { provider: string; account: string }, holder: string): Promise<void> {
+    const path = this.#leasePath(scope);
+    await withFileLock(
+      `${path}.lock`,
+      async () => {
+        if ((await this.#readLease(path))?.holder === holder) await rm(path, { force: true });
+      },
+      this.#lock,
+    );
+  }
+
+  #leasePath(scope: { provider: string; account: string }): string {
+    return join(this.stateDir, 'leases', `${safeName(scope.provider)}.${safeName(scope.account)}.json`);
+  }
+
+  async #readLease(path: string): Promise<Lease | undefined> {
+    const raw = await readJson(path);
+    if (raw === undefined) return undefined;
+    const { holder, expiresAtMs } = raw as Partial<Record<keyof Lease, unknown>>;
+    // An unreadable lease protects nothing: treat it as free.
+    return typeof holder === 'string' && typeof expiresAtMs === 'number' ? { holder, expiresAtMs } : undefined;
+  }
+
+  async #read(key: WindowKey): Promise<Map<string, WindowEntry>> {
+    const path = this.windowPath(key);
+    const raw = await readJson(path);
+    const entries = new Map<string, WindowEntry>();
+    if (raw === undefined) return entries;
+    const list = (raw as { entries?: unknown }).entries;
+    if (!Array.isArray(list)) throw new WindowStateError(`state file ${path} has no entries list; fix or remove it`);
+    for (const item of list) {
+      const entry = parseWindowEntry(item, `state file ${path}`);
+      entries.set(entry.campaignId, entry);
+    }
+    return entries;
+  }
+
+  /** Read, change and rewrite one window's file under its lock. */
+  async #change<T>(
+    key: WindowKey,
+    apply: (entries: Map<string, WindowEntry>) => { result: T; changed: boolean },
+  ): Promise<T> {
+    const path = this.windowPath(key);
+    return withFileLock(
+      `${path}.lock`,
+      async () => {
+        const entries = await this.#read(key);
+        const { result, changed } = apply(entries);
+        if (changed) await this.#write(key, path, entries);
+        return result;
+      },
+      this.#lock,
+    );
+  }
+
+  async #write(key: WindowKey, path: string, entries: Map<string, WindowEntry>): Promise<void> {
+    const file: WindowFile = {
+      version: 1,
+      provider: key.provider,
+      account: key.account,
+      window: key.window,
+      entries: [...entries.values()],
+    };
+    await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+  }
+}
+
+export { FileWindowStore, STATE_DIR_DEFAULT };
+export type { FileWindowStoreOptions };

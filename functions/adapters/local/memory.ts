@@ -1,0 +1,103 @@
+/**
+ * In-memory WindowStore, AccountLock and TokenCache: the same rules as the DynamoDB and file stores
+ * (../window-entries.ts), for fast scenario tests. State lives as long as the instance.
+ */
+import type {
+  AccountLock,
+  CachedToken,
+  PauseIntent,
+  TokenCache,
+  WindowEntry,
+  WindowKey,
+  WindowStore,
+} from '../../core/ports.js';
+import { canForget, confirmEntry, decideBeginPause, leaseAvailable, resumeEntry } from '../window-entries.js';
+import type { Lease } from '../window-entries.js';
+
+interface MemoryWindowStoreOptions {
+  /** Epoch milliseconds, for leases; injectable for tests. */
+  readonly now?: () => number;
+}
+
+// JSON of the parts: unambiguous whatever characters they hold.
+const windowId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window]);
+const scopeId = (scope: { provider: string; account: string }): string => JSON.stringify([scope.provider, scope.account]);
+
+class MemoryWindowStore implements WindowStore, AccountLock {
+  readonly #windows = new Map<string, Map<string, WindowEntry>>();
+  readonly #leases = new Map<string, Lease>();
+  readonly #now: () => number;
+
+  constructor(options: MemoryWindowStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
+    const entries = this.#entries(key);
+    const decision = decideBeginPause(entries.get(intent.campaignId), intent);
+    if (decision.write) entries.set(intent.campaignId, decision.entry);
+    return { ...decision.entry };
+  }
+
+  async confirmPaused(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    const entries = this.#entries(key);
+    entries.set(campaignId, confirmEntry(key, entries.get(campaignId), campaignId, at));
+  }
+
+  async forget(key: WindowKey, campaignId: string): Promise<void> {
+    const entries = this.#entries(key);
+    if (canForget(entries.get(campaignId))) entries.delete(campaignId);
+  }
+
+  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+    const entries = this.#entries(key);
+    const resumed = resumeEntry(entries.get(campaignId), at);
+    if (resumed !== undefined) entries.set(campaignId, resumed);
+  }
+
+  async list(key: WindowKey): Promise<WindowEntry[]> {
+    return [...this.#entries(key).values()].map((entry) => ({ ...entry }));
+  }
+
+  async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    if (!leaseAvailable(this.#leases.get(scopeId(scope)), holder, now)) return false;
+    this.#leases.set(scopeId(scope), { holder, expiresAtMs: now + ttlMs });
+    return true;
+  }
+
+  async release(scope: { provider: string; account: string }, holder: string): Promise<void> {
+    if (this.#leases.get(scopeId(scope))?.holder === holder) this.#leases.delete(scopeId(scope));
+  }
+
+  #entries(key: WindowKey): Map<string, WindowEntry> {
+    let entries = this.#windows.get(windowId(key));
+    if (entries === undefined) {
+      entries = new Map();
+      this.#windows.set(windowId(key), entries);
+    }
+    return entries;
+  }
+}
+
+class MemoryTokenCache implements TokenCache {
+  #token: CachedToken | undefined;
+  /** How many times put was called: lets tests see whether a run refreshed the token. */
+  puts = 0;
+
+  constructor(initial?: CachedToken) {
+    this.#token = initial;
+  }
+
+  async get(): Promise<CachedToken | undefined> {
+    return this.#token;
+  }
+
+  async put(token: CachedToken): Promise<void> {
+    this.puts += 1;
+    this.#token = { token: token.token, expiresAt: token.expiresAt };
+  }
+}
+
+export { MemoryWindowStore, MemoryTokenCache };
+export type { MemoryWindowStoreOptions };
