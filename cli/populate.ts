@@ -1,0 +1,70 @@
+/**
+ * `campaign-ops populate`: a Kahuna populate run from the command line. Recipients inline, or a local
+ * JSON Lines file streamed line by line (`"recipients": { "file": "path.jsonl" }`).
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
+import { ConfigurationError } from '../functions/core/errors.js';
+import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from '../functions/core/populate.js';
+import { fromJsonLines } from '../functions/core/recipients.js';
+import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kahuna.js';
+import type { CliOptions } from './args.js';
+import { readEventFile } from './local.js';
+import type { Io } from './main.js';
+import { table } from './render.js';
+
+const renderPopulateResult = (result: PopulateResult): string => {
+  const s = result.summary;
+  const requests = table(
+    ['#', 'recipients', 'bytes', 'job', 'status', 'scheduled', 'not found', 'why'],
+    result.requests.map((r) => [
+      String(r.index),
+      `${r.firstRecipient}-${r.lastRecipient} (${r.recipients})`,
+      String(r.bytes),
+      r.jobId ?? '',
+      r.status,
+      String(r.counts?.usersScheduled ?? ''),
+      String(r.counts?.usersNotFound ?? ''),
+      r.detail ?? '',
+    ]),
+  );
+  const invalid = result.invalidRecipients.length
+    ? `\nInvalid recipients (skipped):\n${table(['line', 'reason'], result.invalidRecipients.map((i) => [String(i.line), i.reason]))}\n`
+    : '';
+  return [
+    `${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`,
+    '',
+    result.requests.length ? requests : '(no request)',
+    invalid,
+    `${s.recipients} recipients (${s.valid} valid, ${s.invalid} invalid) in ${s.requests} requests: ${s.submitted} submitted, ${s.failedRequests} failed; ` +
+      `jobs ${s.jobsDone} done, ${s.jobsFailed} failed; users ${s.usersScheduled} scheduled, ${s.usersNotFound} not found`,
+    ...(result.error ? [`error: ${result.error}`] : []),
+    '',
+  ].join('\n');
+};
+
+const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
+  const input = await readEventFile(options.event!, io.stdin);
+  const parsed = parsePopulateRequest(input, { allowFile: true });
+  const request = options.dryRun ? { ...parsed, dryRun: true } : parsed;
+  let recipients;
+  if (request.recipients.kind === 'file') {
+    const path = request.recipients.path;
+    await access(path).catch((error: unknown) => {
+      throw new ConfigurationError(`recipients file ${path} could not be read (${(error as { code?: string }).code ?? 'error'})`);
+    });
+    recipients = fromJsonLines(createReadStream(path));
+  } else if (request.recipients.kind === 's3') {
+    throw new ConfigurationError('recipients.s3 is read by the Lambda; locally, download the object and use recipients.file');
+  }
+  const secretString = await new FileSecretSource({ path: options.secrets }).getSecretString(request.secret);
+  const client = new KahunaClient({ credentials: parseKahunaCredentials(request.secret, secretString) });
+  io.stderr.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
+  const result = await runPopulate(request, { client, runId: randomUUID(), ...(recipients ? { recipients } : {}) });
+  io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPopulateResult(result));
+  return exitCodeOfPopulate(result);
+};
+
+export { runLocalPopulate, renderPopulateResult };
