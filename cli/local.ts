@@ -16,6 +16,8 @@ import { runWindow } from '../functions/core/window-run.js';
 import type { WindowResult } from '../functions/core/result.js';
 import { createWindowProvider } from '../functions/providers/index.js';
 
+const LOCAL_LOCK_TTL_MS = 6_000;
+
 interface LocalContext {
   readonly secretsFile: string;
   readonly stateDir: string;
@@ -69,6 +71,8 @@ const runLocalWindow = async (
     provider,
     store,
     lock: store,
+    // A person at a terminal: an interrupted run frees the account within seconds, not a minute.
+    lockTtlMs: LOCAL_LOCK_TTL_MS,
     runId: randomUUID(),
     ...(context.log ? { log: context.log } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),

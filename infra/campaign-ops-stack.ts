@@ -207,7 +207,7 @@ class CampaignOpsStack extends Stack {
     }
 
     // ---- alarms: one per condition ------------------------------------------------------------------------
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): void => {
+    const alarm = (alarmId: string, metric: cloudwatch.Metric, description: string): void => {
       metric
         .createAlarm(this, alarmId, {
           alarmDescription: description,
@@ -293,7 +293,7 @@ class CampaignOpsStack extends Stack {
     group: ScheduleGroup,
     deadLetters: sqs.IQueue,
   ): void {
-    new Schedule(scope, edge.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
+    const schedule = new Schedule(scope, edge.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
       description: `campaign-ops: ${edge.action} window "${window.name}" at ${edge.expression} ${window.timeZone}`,
       schedule: ScheduleExpression.expression(edge.expression, TimeZone.of(window.timeZone)),
       scheduleGroup: group,
@@ -305,6 +305,8 @@ class CampaignOpsStack extends Stack {
         ...DELIVERY,
       }),
     });
+    // The schedule names its group by a literal name, so CloudFormation would not order them by itself.
+    schedule.node.addDependency(group);
   }
 
   private windowRule(

@@ -2,13 +2,27 @@
  * The vendor simulators in one place, and `startAllSims` for the demo, `campaign-ops sim` and
  * scenario tests: all three on loopback with the demo account.
  */
-import { startDeltaDnaSim } from './deltadna.js';
-import type { DeltaDnaSim, DeltaDnaSimOptions } from './deltadna.js';
-import { startKahunaSim } from './kahuna.js';
-import type { KahunaSim, KahunaSimOptions } from './kahuna.js';
-import { startOcambaSim } from './ocamba.js';
-import type { OcambaSim, OcambaSimOptions } from './ocamba.js';
-import { DEMO_CREDENTIALS, demoDeltaDnaOptions, demoKahunaOptions, demoOcambaOptions } from './seed.js';
+import { DeltaDnaCampaignKind, DeltaDnaStatus, startDeltaDnaSim } from './deltadna.js';
+import type { DeltaDnaCampaign, DeltaDnaEnvironment, DeltaDnaSim, DeltaDnaSimOptions } from './deltadna.js';
+import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
+import type {
+  BodyRead,
+  Fault,
+  FaultKind,
+  FaultRule,
+  RecordedRequest,
+  RequestHead,
+  SimBase,
+  SimExchange,
+  SimReply,
+  SimServer,
+  SimServerOptions,
+} from './http.js';
+import { KAHUNA_CRED_TYPES, KahunaEnv, KahunaJobStatus, startKahunaSim } from './kahuna.js';
+import type { KahunaJob, KahunaJobTiming, KahunaSim, KahunaSimOptions } from './kahuna.js';
+import { OcambaStatus, startOcambaSim } from './ocamba.js';
+import type { OcambaCampaign, OcambaLimits, OcambaSim, OcambaSimOptions } from './ocamba.js';
+import { DEMO_CREDENTIALS, DEMO_ENVIRONMENTS, demoDeltaDnaOptions, demoKahunaOptions, demoOcambaOptions } from './seed.js';
 
 interface AllSimsOptions {
   /** Applied to each simulator unless its own options say otherwise. */
@@ -67,14 +81,53 @@ async function startAllSims(options: AllSimsOptions = {}): Promise<AllSims> {
   };
 }
 
-export { DeltaDnaCampaignKind, DeltaDnaStatus, startDeltaDnaSim } from './deltadna.js';
-export type { DeltaDnaCampaign, DeltaDnaEnvironment, DeltaDnaSim, DeltaDnaSimOptions } from './deltadna.js';
-export { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
-export type { BodyRead, Fault, FaultKind, FaultRule, RecordedRequest, RequestHead, SimBase, SimExchange, SimReply, SimServer, SimServerOptions } from './http.js';
-export { KAHUNA_CRED_TYPES, KahunaEnv, KahunaJobStatus, startKahunaSim } from './kahuna.js';
-export type { KahunaJob, KahunaJobTiming, KahunaSim, KahunaSimOptions } from './kahuna.js';
-export { OcambaStatus, startOcambaSim } from './ocamba.js';
-export type { OcambaCampaign, OcambaLimits, OcambaSim, OcambaSimOptions } from './ocamba.js';
-export { DEMO_CREDENTIALS, DEMO_ENVIRONMENTS, demoDeltaDnaOptions, demoKahunaOptions, demoOcambaOptions } from './seed.js';
-export { startAllSims };
-export type { AllSims, AllSimsOptions, SimSecrets };
+export {
+  composeSim,
+  DEMO_CREDENTIALS,
+  DEMO_ENVIRONMENTS,
+  DeltaDnaCampaignKind,
+  DeltaDnaStatus,
+  demoDeltaDnaOptions,
+  demoKahunaOptions,
+  demoOcambaOptions,
+  isRecord,
+  jsonReply,
+  KAHUNA_CRED_TYPES,
+  KahunaEnv,
+  KahunaJobStatus,
+  OcambaStatus,
+  parseJson,
+  startAllSims,
+  startDeltaDnaSim,
+  startKahunaSim,
+  startOcambaSim,
+  startSimServer,
+};
+export type {
+  AllSims,
+  AllSimsOptions,
+  BodyRead,
+  DeltaDnaCampaign,
+  DeltaDnaEnvironment,
+  DeltaDnaSim,
+  DeltaDnaSimOptions,
+  Fault,
+  FaultKind,
+  FaultRule,
+  KahunaJob,
+  KahunaJobTiming,
+  KahunaSim,
+  KahunaSimOptions,
+  OcambaCampaign,
+  OcambaLimits,
+  OcambaSim,
+  OcambaSimOptions,
+  RecordedRequest,
+  RequestHead,
+  SimBase,
+  SimExchange,
+  SimReply,
+  SimSecrets,
+  SimServer,
+  SimServerOptions,
+};

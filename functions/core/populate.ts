@@ -711,6 +711,11 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxRecipients: options.maxRecipientsPerRequest ?? DEFAULT_MAX_RECIPIENTS_PER_REQUEST,
   };
+  for (const [name, value] of Object.entries({ ...limits, pollIntervalMs, maxWaitMs })) {
+    if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && name.startsWith('max'))) {
+      throw new ConfigurationError(`populate: ${name} must be a positive whole number, got ${value}`);
+    }
+  }
   const startedAt = now().toISOString();
   const { env } = request;
 

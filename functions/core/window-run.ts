@@ -24,7 +24,7 @@ interface WindowRunDeps {
   readonly now?: () => Date;
   /** Campaigns acted on at once; the provider's limiter still bounds the vendor calls. */
   readonly concurrency?: number;
-  /** How long the account lease lasts (a crashed run frees the account after this). */
+  /** How long the account lease lasts without renewal: a crashed run frees the account after this. */
   readonly lockTtlMs?: number;
   /** How long to wait for another run of the account to finish before giving up (retryably). */
   readonly lockWaitMs?: number;
@@ -41,7 +41,7 @@ class AccountBusyError extends Error {
 }
 
 const DEFAULT_CONCURRENCY = 10;
-const DEFAULT_LOCK_TTL_MS = 16 * 60_000; // longer than a Lambda can run
+const DEFAULT_LOCK_TTL_MS = 60_000; // renewed every third of it while the run lives
 const DEFAULT_LOCK_WAIT_MS = 120_000;
 
 /** A campaign of the run with its facts; `listed` is false for one known only by id (named, or a window entry). */
@@ -128,16 +128,26 @@ class WindowRun {
     const { lock, runId } = this.#deps;
     if (!lock) return async () => {};
     const scope = { provider: this.#request.provider, account: this.#request.secret };
+    const ttl = this.#deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
     const deadline = Date.now() + (this.#deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
     for (let attempt = 1; ; attempt += 1) {
-      if (await lock.acquire(scope, runId, this.#deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS)) break;
+      if (await lock.acquire(scope, runId, ttl)) break;
       if (Date.now() >= deadline) {
         throw new AccountBusyError(`another run holds ${this.#request.provider} account ${this.#request.secret}; try again when it has finished`);
       }
       if (attempt === 1) this.#log.info('waiting for another run of this account to finish', { account: this.#request.secret });
       await sleep(Math.min(2_000, 100 * attempt));
     }
+    // A short lease kept alive while the run lives: a killed run blocks its account for one TTL at most.
+    const heartbeat = setInterval(() => {
+      lock.acquire(scope, runId, ttl).then(
+        (kept) => kept || this.#log.warn('the account lease was taken over by another run', { account: this.#request.secret }),
+        (error: unknown) => this.#log.warn('could not renew the account lease', { error: describeError(error) }),
+      );
+    }, Math.max(50, Math.floor(ttl / 3)));
+    heartbeat.unref();
     return async () => {
+      clearInterval(heartbeat);
       await lock.release(scope, runId).catch((error: unknown) => this.#log.warn('could not release the account lease', { error: describeError(error) }));
     };
   }

@@ -1,0 +1,97 @@
+/**
+ * Runs the campaign-ops command in-process against the simulators, as a person would from a shell:
+ * a secrets file pointing at the simulators, a state directory, captured stdout/stderr and exit code.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../cli/main.js';
+import { simSecretsFile } from '../../cli/sim.js';
+import { startAllSims, type AllSims, type AllSimsOptions } from '../../sim/index.js';
+
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface CliHarness {
+  readonly sims: AllSims;
+  readonly stateDir: string;
+  readonly secretsFile: string;
+  /** Writes a request to a file in the state directory and returns its path. */
+  writeEvent(request: unknown, name?: string): Promise<string>;
+  cli(args: readonly string[], stdin?: string): Promise<CliRun>;
+  /** Runs the command with --json and returns the parsed result. */
+  json<T = Record<string, unknown>>(args: readonly string[]): Promise<{ code: number; result: T; stderr: string }>;
+  /** Requests received by any simulator that change state (POST/PUT/PATCH/DELETE). */
+  stateChangingRequests(): { vendor: string; method: string; path: string }[];
+  close(): Promise<void>;
+}
+
+const collect = (stream: PassThrough): (() => string) => {
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+  return () => Buffer.concat(chunks).toString('utf8');
+};
+
+const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness> => {
+  const sims = await startAllSims(options);
+  const stateDir = await mkdtemp(join(tmpdir(), 'campaign-ops-test-'));
+  const secretsFile = join(stateDir, 'secrets.json');
+  await writeFile(secretsFile, JSON.stringify(simSecretsFile(sims)));
+  let events = 0;
+
+  const cli = async (args: readonly string[], stdin = ''): Promise<CliRun> => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out = collect(stdout);
+    const err = collect(stderr);
+    const code = await main([...args, '--secrets', secretsFile, '--state', stateDir], {
+      stdout,
+      stderr,
+      stdin: Readable.from([stdin]),
+    });
+    stdout.end();
+    stderr.end();
+    return { code, stdout: out(), stderr: err() };
+  };
+
+  return {
+    sims,
+    stateDir,
+    secretsFile,
+    async writeEvent(request, name) {
+      events += 1;
+      const path = join(stateDir, name ?? `event-${events}.json`);
+      await writeFile(path, typeof request === 'string' ? request : JSON.stringify(request));
+      return path;
+    },
+    cli,
+    async json(args) {
+      const run = await cli([...args, '--json']);
+      let result;
+      try {
+        result = JSON.parse(run.stdout);
+      } catch {
+        throw new Error(`not JSON on stdout (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+      }
+      return { code: run.code, result, stderr: run.stderr };
+    },
+    stateChangingRequests() {
+      return (['deltadna', 'ocamba', 'kahuna'] as const).flatMap((vendor) =>
+        sims[vendor].requests
+          .filter((r) => r.method !== 'GET' && !r.path.includes('/authenticate'))
+          .map((r) => ({ vendor, method: r.method, path: r.path })),
+      );
+    },
+    async close() {
+      await sims.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+};
+
+export { startCliHarness };
+export type { CliHarness, CliRun };
