@@ -1,3 +1,37 @@
-export const handler = async (): Promise<never> => {
-  throw new Error('handler not built yet');
-};
+/**
+ * Lambda: add recipients to a Kahuna adaptive campaign (inline list or a JSON Lines object in S3).
+ * Never throws once something was sent: a retry would submit every request again and create duplicate
+ * jobs. Failures are reported by the result event, metrics and alarms instead.
+ */
+import type { Context } from 'aws-lambda';
+import { openS3Recipients } from './adapters/aws/s3-recipients.js';
+import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from './core/populate.js';
+import { KahunaClient, parseKahunaCredentials } from './providers/kahuna.js';
+import { getRuntime, invoke, label, log } from './runtime.js';
+import { EVENTS, METRICS } from './settings.js';
+
+/** Leave this much of the invocation for publishing the result. */
+const REPORTING_MARGIN_MS = 30_000;
+
+export const handler = (event: unknown, context?: Context): Promise<PopulateResult> =>
+  invoke('populate', context, async ({ runId, telemetry, remainingMs }, labels) => {
+    const request = parsePopulateRequest(event, { allowFile: false });
+    label(labels, { provider: 'kahuna', secret: request.secret });
+    const runtime = getRuntime();
+    const credentials = parseKahunaCredentials(request.secret, await runtime.secrets.getSecretString(request.secret));
+    const recipients = request.recipients.kind === 's3' ? await openS3Recipients(request.recipients) : undefined;
+    const result = await runPopulate(request, {
+      client: new KahunaClient({ credentials, log, telemetry }),
+      ...(recipients ? { recipients } : {}),
+      runId,
+      log,
+      telemetry,
+      maxWaitMs: Math.max(0, remainingMs() - REPORTING_MARGIN_MS),
+    });
+    const finished = result.requests.every((r) => !['PENDING', 'RUNNING'].includes(r.status));
+    await runtime.publisher.publish(finished && request.wait ? EVENTS.populateFinished : EVENTS.populateSubmitted, result);
+    // Something needs a person (a refused or failed request, a FAILED job, invalid recipients): alarm.
+    if (exitCodeOfPopulate(result) === 1) telemetry.count(METRICS.runsFailed);
+    log.info('populate finished', { summary: result.summary, ...(result.error ? { error: result.error } : {}) });
+    return result;
+  });

@@ -94,6 +94,8 @@ class CampaignOpsStack extends Stack {
     });
 
     // ---- alarms topic and dead-letter queues --------------------------------------------------------
+    // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and an alarm
+    // message holds alarm and metric names only, never a credential or campaign data.
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       displayName: 'campaign-ops alarms',
       enforceSSL: true,
@@ -156,7 +158,8 @@ class CampaignOpsStack extends Stack {
         maxEventAge: DELIVERY.maxEventAge,
         onFailure: new destinations.SqsDestination(failed),
       });
-      // Every function reports on the bus and keeps its account lease in the table.
+      // Every function publishes its result on the bus and takes its account lease in the table
+      // (populate too: Kahuna's 10-requests-in-flight limit is per account).
       this.eventBus.grantPutEventsTo(fn.role);
       this.windowTable.grantReadWriteData(fn.role);
     }
@@ -226,23 +229,41 @@ class CampaignOpsStack extends Stack {
         statistic: cloudwatch.Stats.SUM,
         period: ALARM_PERIOD,
       });
-    alarm('CampaignsFailedAlarm', runMetric(METRICS.campaignsFailed),
-      'Campaigns failed (vendor errors after retries): check the Run Failed / result events and the function logs.');
-    alarm('CampaignsRejectedAlarm', runMetric(METRICS.campaignsRejected),
-      'A vendor refused to change campaigns for a permanent reason: see "detail" of the rejected campaigns in the result event.');
-    alarm('RunsFailedAlarm', runMetric(METRICS.runsFailed),
-      'A run failed as a whole (invalid request, credentials, vendor unreachable): see the Run Failed event.');
+    alarm(
+      'CampaignsFailedAlarm',
+      runMetric(METRICS.campaignsFailed),
+      'Campaigns failed (vendor errors after retries): check the result or Run Failed event and the function logs.',
+    );
+    alarm(
+      'CampaignsRejectedAlarm',
+      runMetric(METRICS.campaignsRejected),
+      'A vendor refused to change campaigns for a permanent reason: see the rejected campaigns\' detail in the result event.',
+    );
+    alarm(
+      'RunsFailedAlarm',
+      runMetric(METRICS.runsFailed),
+      'A run failed as a whole (invalid request, credentials, vendor unreachable): see the Run Failed event.',
+    );
     for (const { queue, what } of deadLetterQueues) {
-      alarm(`${queue.node.id}Alarm`, queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ALARM_PERIOD }),
-        `Messages in a dead-letter queue: ${what}. Each holds the request: re-run it by hand, then delete it.`);
+      alarm(
+        `${queue.node.id}Alarm`,
+        queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ALARM_PERIOD }),
+        `Messages in a dead-letter queue: ${what}. Each holds the request: run it again by hand, then delete it.`,
+      );
     }
     for (const fn of Object.values(this.functions)) {
-      alarm(`${fn.node.id}ErrorsAlarm`, fn.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: ALARM_PERIOD }),
-        `The ${fn.node.id.toLowerCase()} function threw (it retries twice; failures then go to its FailedRuns queue).`);
+      alarm(
+        `${fn.node.id}ErrorsAlarm`,
+        fn.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: ALARM_PERIOD }),
+        `The ${fn.node.id.toLowerCase()} function threw (Lambda retries twice, then parks the event in its FailedRuns queue).`,
+      );
     }
 
     // ---- outputs --------------------------------------------------------------------------------------------
-    new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Put Maintenance Started/Finished and * Requested events here' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.eventBus.eventBusName,
+      description: 'Put Maintenance Started/Finished and * Requested events here',
+    });
     new CfnOutput(this, 'WindowTableName', { value: this.windowTable.tableName });
     new CfnOutput(this, 'PauseFunctionName', { value: pause.function.functionName });
     new CfnOutput(this, 'ResumeFunctionName', { value: resume.function.functionName });

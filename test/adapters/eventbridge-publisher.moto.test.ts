@@ -103,6 +103,8 @@ describe('Adapter: EventBridgePublisher on moto', () => {
     const event = await receiveOne();
     const received = event.detail as typeof detail & { truncated: { campaigns: number } };
     expect(received.summary).toEqual(detail.summary);
+    // moto does not enforce the entry limit, so check what arrived against it here.
+    expect(Buffer.byteLength(JSON.stringify(received))).toBeLessThanOrEqual(256 * 1024 - 2 * 1024);
     expect(received.campaigns.length).toBeGreaterThan(1_000);
     expect(received.campaigns.length + received.truncated.campaigns).toBe(5_000);
     expect(received.campaigns).toEqual(detail.campaigns.slice(0, received.campaigns.length));

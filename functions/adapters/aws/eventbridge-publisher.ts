@@ -79,27 +79,26 @@ const trimDetail = (detail: object, maxBytes: number): object => {
   });
 
   const earlier = source['truncated'];
-  const build = (omittedFor: (list: TrimmableList) => number): Record<string, unknown> => {
+  const build = (keptOf: (list: TrimmableList) => number): Record<string, unknown> => {
     const truncated: Record<string, unknown> =
       typeof earlier === 'object' && earlier !== null ? { ...(earlier as Record<string, unknown>) } : {};
     const trimmed: Record<string, unknown> = { ...source };
     for (const list of lists) {
-      trimmed[list.field] = list.items.slice(0, list.kept);
-      const omitted = omittedFor(list);
-      if (omitted > 0) truncated[list.field] = omitted + (typeof truncated[list.field] === 'number' ? (truncated[list.field] as number) : 0);
+      const kept = keptOf(list);
+      trimmed[list.field] = list.items.slice(0, kept);
+      const omitted = list.items.length - kept;
+      const omittedBefore = truncated[list.field];
+      if (omitted > 0) truncated[list.field] = omitted + (typeof omittedBefore === 'number' ? omittedBefore : 0);
     }
     trimmed['truncated'] = truncated;
     return trimmed;
   };
 
-  // The detail with every list empty and the largest possible counts: an upper bound for everything but the items.
-  const keptBefore = lists.map((list) => list.kept);
-  for (const list of lists) list.kept = 0;
-  const skeleton = jsonBytes(build((list) => list.items.length));
+  // Every list empty, so every count at its largest: an upper bound for all but the items kept.
+  const skeleton = jsonBytes(build(() => 0));
   if (skeleton > maxBytes) {
     throw new EventPublishError(`the result is ${jsonBytes(detail)} bytes even without its lists; the limit is ${maxBytes}`);
   }
-  lists.forEach((list, index) => (list.kept = keptBefore[index] ?? 0));
 
   const total = (): number => skeleton + lists.reduce((sum, list) => sum + list.bytes, 0);
   const dropLast = (): boolean => {
@@ -115,8 +114,8 @@ const trimDetail = (detail: object, maxBytes: number): object => {
   while (total() > maxBytes && dropLast());
 
   // The estimate is an upper bound, so this normally holds at once; the loop only guards against surprises.
-  let trimmed = build((list) => list.items.length - list.kept);
-  while (jsonBytes(trimmed) > maxBytes && dropLast()) trimmed = build((list) => list.items.length - list.kept);
+  let trimmed = build((list) => list.kept);
+  while (jsonBytes(trimmed) > maxBytes && dropLast()) trimmed = build((list) => list.kept);
   return trimmed;
 };
 

@@ -18,7 +18,10 @@ class FileLockTimeoutError extends Error {
 interface FileLockOptions {
   /** Give up waiting after this long; default 30 s. */
   readonly timeoutMs?: number;
-  /** A lock file older than this is a crashed holder's and is taken over; default 10 s. Holders keep the lock for milliseconds. */
+  /**
+   * A lock file older than this is a crashed holder's and is taken over; default 10 s.
+   * Holders keep the lock for milliseconds (one read and one write).
+   */
   readonly staleMs?: number;
 }
 
@@ -105,7 +108,9 @@ const acquireFileLock = async (lockPath: string, options: FileLockOptions): Prom
     }
     await breakStaleLock(lockPath, staleMs);
     if (Date.now() >= deadline) {
-      throw new FileLockTimeoutError(`lock ${lockPath} is still held after ${timeoutMs} ms (another run of the same window?)`);
+      throw new FileLockTimeoutError(
+        `lock ${lockPath} is still held after ${timeoutMs} ms (another run of the same window?)`,
+      );
     }
     // Short, jittered backoff: holders keep the lock for a read and a write.
     await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));

@@ -1,0 +1,48 @@
+/**
+ * The pause and resume handlers' shared body: parse, run the window, publish, apply the error policy.
+ */
+import type { Context } from 'aws-lambda';
+import type { WindowAction } from './core/request.js';
+import { parseWindowRequest } from './core/request.js';
+import type { WindowResult } from './core/result.js';
+import { runWindow } from './core/window-run.js';
+import { createWindowProvider } from './providers/index.js';
+import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.js';
+import { EVENTS } from './settings.js';
+
+const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
+  invoke(action, context, async ({ runId, telemetry, remainingMs }, labels) => {
+    // An invalid request throws here, before any secret is read or vendor called.
+    const request = parseWindowRequest(event, action);
+    label(labels, { provider: request.provider, secret: request.secret, window: request.window });
+    const runtime = getRuntime();
+    const provider = await createWindowProvider(request.provider, request.secret, {
+      secrets: runtime.secrets,
+      tokenCacheFor: runtime.tokenCacheFor,
+      log,
+      telemetry,
+    });
+    log.info('run started', { dryRun: request.dryRun, scope: request.scope });
+    const result = await runWindow(request, {
+      provider,
+      store: runtime.store,
+      lock: runtime.store,
+      runId,
+      log,
+      telemetry,
+      // Wait for another run of the account at most a quarter of what this invocation has left.
+      lockWaitMs: Math.max(1_000, Math.min(120_000, remainingMs() / 4)),
+    });
+    await runtime.publisher.publish(action === 'pause' ? EVENTS.campaignsPaused : EVENTS.campaignsResumed, result);
+    log.info('run finished', { summary: result.summary });
+    if (result.summary.failed > 0) {
+      // Published first, then thrown: the Scheduler's or Lambda's retry runs the window again, which is
+      // safe because a run only changes what is not yet as wanted.
+      throw new CampaignsFailedError(
+        `${result.summary.failed} of ${result.summary.selected} campaigns failed (run ${runId}); the window will be retried`,
+      );
+    }
+    return result;
+  });
+
+export { handleWindow };
