@@ -191,7 +191,26 @@ class WindowRun {
     };
   }
 
+  /** Never throws: whatever goes wrong with one campaign is that campaign's `failed` outcome, with why. */
   async #carryOut(candidate: Candidate): Promise<CampaignOutcome> {
+    try {
+      return await this.#decideAndAct(candidate);
+    } catch (error) {
+      const { campaign } = candidate.facts;
+      this.#log.error('campaign could not be handled', { campaignId: campaign.id, error: describeError(error) });
+      return {
+        id: campaign.id,
+        name: campaign.name,
+        before: campaign.status,
+        after: campaign.status,
+        vendorStatus: campaign.vendorStatus,
+        outcome: Outcome.failed,
+        detail: describeError(error),
+      };
+    }
+  }
+
+  async #decideAndAct(candidate: Candidate): Promise<CampaignOutcome> {
     let facts = candidate.facts;
     if (!candidate.listed) {
       // Not in the listing: ask for it directly and decide on what the vendor says now.
