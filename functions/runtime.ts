@@ -120,5 +120,5 @@ const label = (labels: RunLabels, values: Omit<RunLabels, 'action'>): void => {
   logger.appendKeys({ ...values, ...(values.secret ? { account: values.secret } : {}) });
 };
 
-export { getRuntime, invoke, label, log, CampaignsFailedError };
+export { getRuntime, invoke, label, log, logger, CampaignsFailedError };
 export type { Runtime, RunScope, RunLabels };

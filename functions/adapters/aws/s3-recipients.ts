@@ -7,7 +7,8 @@ import { ConfigurationError } from '../../core/errors.js';
 import { fromJsonLines, type RecipientSource } from '../../core/recipients.js';
 
 let sharedClient: S3Client | undefined;
-const defaultS3Client = (): S3Client => (sharedClient ??= new S3Client({}));
+// With an endpoint override (moto, LocalStack) buckets are addressed by path: no wildcard DNS on loopback.
+const defaultS3Client = (): S3Client => (sharedClient ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL) }));
 
 /** Opens `s3://bucket/key` and returns its recipients as a stream; a missing or forbidden object is a configuration error. */
 const openS3Recipients = async (location: { bucket: string; key: string }, client: S3Client = defaultS3Client()): Promise<RecipientSource> => {
