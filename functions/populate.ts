@@ -5,6 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { openS3Recipients } from './adapters/aws/s3-recipients.js';
+import { holdAccount } from './core/account-lease.js';
 import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from './core/populate.js';
 import { KahunaClient, parseKahunaCredentials } from './providers/kahuna.js';
 import { getRuntime, invoke, label, log } from './runtime.js';
@@ -20,14 +21,24 @@ export const handler = (event: unknown, context?: Context): Promise<PopulateResu
     const runtime = getRuntime();
     const credentials = parseKahunaCredentials(request.secret, await runtime.secrets.getSecretString(request.secret));
     const recipients = request.recipients.kind === 's3' ? await openS3Recipients(request.recipients) : undefined;
-    const result = await runPopulate(request, {
-      client: new KahunaClient({ credentials, log, telemetry }),
-      ...(recipients ? { recipients } : {}),
-      runId,
+    // Kahuna's 10 requests in flight are per account: one populate of an account at a time.
+    const release = await holdAccount(runtime.store, { provider: 'kahuna', account: request.secret }, runId, {
+      waitMs: Math.max(1_000, Math.min(120_000, remainingMs() / 4)),
       log,
-      telemetry,
-      maxWaitMs: Math.max(0, remainingMs() - REPORTING_MARGIN_MS),
     });
+    let result: PopulateResult;
+    try {
+      result = await runPopulate(request, {
+        client: new KahunaClient({ credentials, log, telemetry }),
+        ...(recipients ? { recipients } : {}),
+        runId,
+        log,
+        telemetry,
+        maxWaitMs: Math.max(0, remainingMs() - REPORTING_MARGIN_MS),
+      });
+    } finally {
+      await release();
+    }
     const finished = result.requests.every((r) => !['PENDING', 'RUNNING'].includes(r.status));
     await runtime.publisher.publish(finished && request.wait ? EVENTS.populateFinished : EVENTS.populateSubmitted, result);
     // Something needs a person (a refused or failed request, a FAILED job, invalid recipients): alarm.

@@ -2,6 +2,7 @@
  * Runs a maintenance window's pause or resume: read the campaigns, decide per campaign (plan.ts), act
  * within the vendor's limits, remember what was paused, and account for every campaign with its reason.
  */
+import { AccountBusyError, holdAccount } from './account-lease.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { InvalidRequestError, describeError, isRetryable, VendorError } from './errors.js';
 import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
@@ -9,7 +10,6 @@ import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, typ
 import { mapWithConcurrency } from './rate-limiter.js';
 import type { WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
-import { sleep } from './retry.js';
 import { compileSelection, optOutReason } from './selection.js';
 import { METRICS } from '../settings.js';
 
@@ -31,18 +31,7 @@ interface WindowRunDeps {
   readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
 }
 
-/** Another run holds the account: the caller may retry later (Lambda's async retry does). */
-class AccountBusyError extends Error {
-  readonly retryable = true;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'AccountBusyError';
-  }
-}
-
 const DEFAULT_CONCURRENCY = 10;
-const DEFAULT_LOCK_TTL_MS = 60_000; // renewed every third of it while the run lives
-const DEFAULT_LOCK_WAIT_MS = 120_000;
 
 /** A campaign of the run with its facts; `listed` is false for one known only by id (named, or a window entry). */
 interface Candidate {
@@ -124,32 +113,14 @@ class WindowRun {
     }
   }
 
-  async #acquireAccount(): Promise<() => Promise<void>> {
+  #acquireAccount(): Promise<() => Promise<void>> {
     const { lock, runId } = this.#deps;
-    if (!lock) return async () => {};
-    const scope = { provider: this.#request.provider, account: this.#request.secret };
-    const ttl = this.#deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
-    const deadline = Date.now() + (this.#deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
-    for (let attempt = 1; ; attempt += 1) {
-      if (await lock.acquire(scope, runId, ttl)) break;
-      if (Date.now() >= deadline) {
-        throw new AccountBusyError(`another run holds ${this.#request.provider} account ${this.#request.secret}; try again when it has finished`);
-      }
-      if (attempt === 1) this.#log.info('waiting for another run of this account to finish', { account: this.#request.secret });
-      await sleep(Math.min(2_000, 100 * attempt));
-    }
-    // A short lease kept alive while the run lives: a killed run blocks its account for one TTL at most.
-    const heartbeat = setInterval(() => {
-      lock.acquire(scope, runId, ttl).then(
-        (kept) => kept || this.#log.warn('the account lease was taken over by another run', { account: this.#request.secret }),
-        (error: unknown) => this.#log.warn('could not renew the account lease', { error: describeError(error) }),
-      );
-    }, Math.max(50, Math.floor(ttl / 3)));
-    heartbeat.unref();
-    return async () => {
-      clearInterval(heartbeat);
-      await lock.release(scope, runId).catch((error: unknown) => this.#log.warn('could not release the account lease', { error: describeError(error) }));
-    };
+    if (!lock) return Promise.resolve(async () => {});
+    return holdAccount(lock, { provider: this.#request.provider, account: this.#request.secret }, runId, {
+      ...(this.#deps.lockTtlMs !== undefined ? { ttlMs: this.#deps.lockTtlMs } : {}),
+      ...(this.#deps.lockWaitMs !== undefined ? { waitMs: this.#deps.lockWaitMs } : {}),
+      log: this.#log,
+    });
   }
 
   async #readCandidates(): Promise<Candidate[]> {

@@ -1,0 +1,62 @@
+/**
+ * One run per vendor account at a time, so the account-wide limits hold across Lambdas, hosts and
+ * processes: a short lease, kept alive by a heartbeat while the run lives, so a killed run blocks its
+ * account for one lease time at most.
+ */
+import { describeError } from './errors.js';
+import { silentLog, type AccountLock, type Log } from './ports.js';
+import { sleep } from './retry.js';
+
+/** Another run holds the account: the caller may retry later (Lambda's async retry does). */
+class AccountBusyError extends Error {
+  readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccountBusyError';
+  }
+}
+
+interface HoldOptions {
+  /** Lease time without renewal; renewed every third of it. */
+  readonly ttlMs?: number;
+  /** How long to wait for another run of the account to finish before giving up. */
+  readonly waitMs?: number;
+  readonly log?: Log;
+}
+
+const DEFAULT_TTL_MS = 60_000;
+const DEFAULT_WAIT_MS = 120_000;
+
+/** Waits for the account's lease and returns the function that gives it back. */
+const holdAccount = async (
+  lock: AccountLock,
+  scope: { provider: string; account: string },
+  holder: string,
+  options: HoldOptions = {},
+): Promise<() => Promise<void>> => {
+  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
+  const log = options.log ?? silentLog;
+  const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
+  for (let attempt = 1; ; attempt += 1) {
+    if (await lock.acquire(scope, holder, ttl)) break;
+    if (Date.now() >= deadline) {
+      throw new AccountBusyError(`another run holds ${scope.provider} account ${scope.account}; try again when it has finished`);
+    }
+    if (attempt === 1) log.info('waiting for another run of this account to finish', { account: scope.account });
+    await sleep(Math.min(2_000, 100 * attempt));
+  }
+  const heartbeat = setInterval(() => {
+    lock.acquire(scope, holder, ttl).then(
+      (kept) => kept || log.warn('the account lease was taken over by another run', { account: scope.account }),
+      (error: unknown) => log.warn('could not renew the account lease', { error: describeError(error) }),
+    );
+  }, Math.max(50, Math.floor(ttl / 3)));
+  heartbeat.unref();
+  return async () => {
+    clearInterval(heartbeat);
+    await lock.release(scope, holder).catch((error: unknown) => log.warn('could not release the account lease', { error: describeError(error) }));
+  };
+};
+
+export { holdAccount, AccountBusyError };
+export type { HoldOptions };
