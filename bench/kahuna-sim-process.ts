@@ -12,6 +12,8 @@ interface SimProcessOptions {
   readonly latencyMs: number;
   readonly pendingMs: number;
   readonly runningMs: number;
+  /** Extra time a populate answer takes (a vendor slow to take 10 MB); status reads keep latencyMs. */
+  readonly populateDelayMs?: number;
 }
 
 /** What the vendor side saw: the figures held against Kahuna's limits. */
@@ -44,6 +46,9 @@ const main = async (): Promise<void> => {
     jobTiming: { pendingMs: options.pendingMs, runningMs: options.runningMs },
     recordBodies: false,
   });
+  if (options.populateDelayMs !== undefined && options.populateDelayMs > 0) {
+    sim.inject({ method: 'POST', path: POPULATE_PATH, times: Number.POSITIVE_INFINITY, fault: { kind: 'delay', ms: options.populateDelayMs } });
+  }
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());

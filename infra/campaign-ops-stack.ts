@@ -164,6 +164,17 @@ class CampaignOpsStack extends Stack {
       this.windowTable.grantReadWriteData(fn.role);
     }
 
+    // Populate streams recipient files from the configured buckets only, object reads and nothing else.
+    for (const bucket of config.recipientBuckets) {
+      populate.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${this.partition}:s3:::${bucket}/*`] }),
+      );
+      Validations.of(populate.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`,
+        reason: `populate reads recipient files the operator names at run time; object keys are not known at deploy time, and the grant is GetObject in bucket ${bucket} only`,
+      });
+    }
+
     // ---- secrets: each role reads only its own vendors' accounts ---------------------------------------
     for (const account of config.accounts) {
       const credentials = this.credentialsSecret(account);

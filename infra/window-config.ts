@@ -68,6 +68,8 @@ interface CampaignOpsConfig {
   readonly killSwitch: boolean;
   /** Where alarms are mailed (SNS email subscription, confirmed by mail); absent = topic only. */
   readonly alarmEmail?: string;
+  /** S3 buckets populate may read recipient files from (`recipients: { s3 }`); none = inline lists only. */
+  readonly recipientBuckets?: readonly string[];
   readonly accounts: readonly AccountConfig[];
   readonly windows: readonly WindowConfig[];
 }
@@ -106,6 +108,7 @@ interface WindowPlan {
 interface ValidatedConfig {
   readonly killSwitch: boolean;
   readonly alarmEmail?: string;
+  readonly recipientBuckets: readonly string[];
   readonly accounts: readonly AccountConfig[];
   readonly windows: readonly WindowPlan[];
 }
@@ -120,7 +123,9 @@ class WindowConfigError extends Error {
   }
 }
 
-const CONFIG_FIELDS = ['killSwitch', 'alarmEmail', 'accounts', 'windows'];
+const CONFIG_FIELDS = ['killSwitch', 'alarmEmail', 'recipientBuckets', 'accounts', 'windows'];
+// S3 bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ending alphanumeric.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ACCOUNT_FIELDS = ['secret', 'provider', 'createSecret'];
 const WINDOW_FIELDS = ['name', 'provider', 'secret', 'select', 'reason', 'pause', 'resume', 'timeZone', 'flexibleWindowMinutes', 'enabled'];
 // Secrets Manager names: letters, digits and /_+=.@- (ARNs are refused: see AccountConfig.secret).
@@ -436,6 +441,15 @@ const validateConfig = (config: unknown): ValidatedConfig => {
   if (config.alarmEmail !== undefined && (typeof config.alarmEmail !== 'string' || !EMAIL.test(config.alarmEmail))) {
     problems.push(`alarmEmail: must be an email address, got ${JSON.stringify(config.alarmEmail)}`);
   }
+  const recipientBuckets: string[] = [];
+  if (config.recipientBuckets !== undefined) {
+    if (!Array.isArray(config.recipientBuckets)) problems.push('recipientBuckets: must be a list of S3 bucket names');
+    else
+      config.recipientBuckets.forEach((bucket: unknown, index) => {
+        if (typeof bucket === 'string' && BUCKET_NAME.test(bucket)) recipientBuckets.push(bucket);
+        else problems.push(`recipientBuckets[${index}]: must be an S3 bucket name (not an ARN or s3:// URL), got ${JSON.stringify(bucket)}`);
+      });
+  }
   const accounts = validateAccounts(config.accounts, problems);
   const byName = new Map(accounts.map((account) => [account.secret, account]));
 
@@ -458,6 +472,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
   return {
     killSwitch: config.killSwitch as boolean,
     ...(typeof config.alarmEmail === 'string' ? { alarmEmail: config.alarmEmail } : {}),
+    recipientBuckets,
     accounts,
     windows,
   };

@@ -14,6 +14,8 @@ const campaignOps: CampaignOpsConfig = {
   // true disables every schedule and window event rule at the next deploy (manual runs still work).
   killSwitch: false,
   // alarmEmail: 'live-ops-oncall@example.com',
+  // Buckets populate may stream recipient files from ("recipients": { "s3": "s3://bucket/key.jsonl" }).
+  recipientBuckets: [],
 
   accounts: [
     { secret: 'campaign-ops/deltaslot-live', provider: 'deltadna', createSecret: true },

@@ -319,12 +319,31 @@ describe('Stack: CampaignOpsStack', () => {
       for (const statement of statements) {
         expect(statement.Effect).toBe('Allow');
         for (const action of asList(statement.Action as string | string[])) expect(action).not.toContain('*');
-        for (const text of stringsIn(statement.Resource)) expect(text, JSON.stringify(statement)).not.toContain('*');
+        // The one wildcard allowed: object keys inside a configured recipients bucket.
+        for (const text of stringsIn(statement.Resource)) {
+          expect(text.replace(':s3:::campaign-ops-recipients/*', ''), JSON.stringify(statement)).not.toContain('*');
+        }
       }
       for (const role of roles) {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
         expect(role.Properties.Policies).toBeUndefined();
       }
+    });
+
+    it('lets populate alone read objects of the configured recipient buckets, and nothing else of S3', () => {
+      // Act
+      const policies = Object.entries(template.findResources('AWS::IAM::Policy') as Resources);
+      const s3Statements = policies.flatMap(([, policy]) =>
+        (policy.Properties.PolicyDocument.Statement as Json[])
+          .filter((statement) => asList(statement.Action as string | string[]).some((action) => action.startsWith('s3:')))
+          .map((statement) => ({ roles: JSON.stringify(policy.Properties.Roles), statement })),
+      );
+
+      // Assess
+      expect(s3Statements).toHaveLength(1);
+      expect(s3Statements[0]!.roles).toContain(logicalId('Populate/Role'));
+      expect(s3Statements[0]!.statement.Action).toBe('s3:GetObject');
+      expect(JSON.stringify(s3Statements[0]!.statement.Resource)).toContain(':s3:::campaign-ops-recipients/*');
     });
 
     it('gives each function its own role with only its own secrets, the table and the bus', () => {
@@ -492,7 +511,11 @@ describe('Stack: CampaignOpsStack', () => {
       const nag = (report.pluginReports as Json[]).find((plugin) => plugin.pluginName === 'AwsSolutions')!;
       expect(nag.violations).toEqual([]);
       expect(new Set((nag.suppressedViolations as Json[]).map((s) => s.acknowledgedId))).toEqual(
-        new Set(['AwsSolutions::AwsSolutions-SQS3', 'AwsSolutions::AwsSolutions-SMG4']),
+        new Set([
+          'AwsSolutions::AwsSolutions-SQS3',
+          'AwsSolutions::AwsSolutions-SMG4',
+          'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::campaign-ops-recipients/*]',
+        ]),
       );
       for (const acknowledged of nag.suppressedViolations as Json[]) expect(acknowledged.reason.length).toBeGreaterThan(40);
     });

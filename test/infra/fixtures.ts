@@ -18,6 +18,7 @@ const nightly: WindowConfig = {
 const testConfig: CampaignOpsConfig = {
   killSwitch: false,
   alarmEmail: 'oncall@example.com',
+  recipientBuckets: ['campaign-ops-recipients'],
   accounts: [
     { secret: 'campaign-ops/deltaslot-live', provider: 'deltadna', createSecret: true },
     // Imported: the stack references it by name and creates nothing.

@@ -75,6 +75,20 @@ describe('Config: window configuration', () => {
     expect(problems).toContain('window "nightly": secret: "campaign-ops/deltaslot-live" is declared as a deltadna account, not "ocamba"');
   });
 
+  it('takes recipient buckets by name only', () => {
+    // Prepare
+    const config = { ...testConfig, recipientBuckets: ['campaign-ops-recipients', 's3://recipients', 'arn:aws:s3:::x'] };
+
+    // Act
+    const problems = problemsOf(config as CampaignOpsConfig);
+
+    // Assess
+    expect(problems).toEqual([
+      'recipientBuckets[1]: must be an S3 bucket name (not an ARN or s3:// URL), got "s3://recipients"',
+      'recipientBuckets[2]: must be an S3 bucket name (not an ARN or s3:// URL), got "arn:aws:s3:::x"',
+    ]);
+  });
+
   it('reports every problem at once, across windows and accounts', () => {
     // Prepare
     const config = {
