@@ -74,6 +74,8 @@ interface MemoryTrack {
   peakRss: number;
   peakHeap: number;
   peakExternal: number;
+  /** Recipients generated so far (read by the engine up to one chunk later). */
+  generated: number;
   /** heapUsed right after a full GC, at each tenth of the stream (recipients generated so far). */
   readonly liveHeap: { recipients: number; heapUsed: number }[];
 }
@@ -99,6 +101,7 @@ async function* generateRecipients(count: number, track: MemoryTrack, gc: (() =>
       track.liveHeap.push({ recipients: n, heapUsed: process.memoryUsage().heapUsed });
     }
     if (chunk.length >= CHUNK_CHARS || n === count) {
+      track.generated = n;
       sampleInto(track);
       yield chunk;
       chunk = '';
@@ -193,7 +196,7 @@ interface PhaseResult {
 const populatePhase = async (options: PhaseOptions): Promise<PhaseResult> => {
   const { child, url } = await startSimProcess(options.sim);
   const ticker = setInterval(() => {
-    options.progress(`kahuna-populate: ${options.track.liveHeap.length * 10}% of ${fmtInt(options.count)} recipients read`);
+    options.progress(`kahuna-populate: ${fmtInt(options.track.generated)} of ${fmtInt(options.count)} recipients read`);
   }, 10_000);
   try {
     const request = parsePopulateRequest(
@@ -240,6 +243,7 @@ const newTrack = (): MemoryTrack => {
     peakRss: usage.rss,
     peakHeap: usage.heapUsed,
     peakExternal: usage.external + usage.arrayBuffers,
+    generated: 0,
     liveHeap: [],
   };
 };

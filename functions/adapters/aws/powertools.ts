@@ -30,8 +30,8 @@ class RunTelemetry implements Telemetry {
     for (const [name, value] of this.#counts) this.#metrics.addMetric(name, MetricUnit.Count, value);
     this.#metrics.publishStoredMetrics();
     if (provider) {
-      const perProvider = this.#metrics.singleMetric();
-      perProvider.addDimension('provider', provider);
+      // One more EMF document with the provider as a dimension (singleMetric would write one per metric).
+      const perProvider = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service, defaultDimensions: { provider } });
       for (const [name, value] of this.#counts) perProvider.addMetric(name, MetricUnit.Count, value);
       perProvider.publishStoredMetrics();
     }

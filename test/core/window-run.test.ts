@@ -1,0 +1,690 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryWindowStore } from '../../functions/adapters/local/memory.js';
+import type { Campaign, CampaignProvider, CampaignStatus, Environment, WindowProviderName } from '../../functions/core/campaign.js';
+import { InvalidRequestError, TransportError, VendorError } from '../../functions/core/errors.js';
+import type { PauseIntent, Telemetry, WindowEntry, WindowKey } from '../../functions/core/ports.js';
+import { parseWindowRequest } from '../../functions/core/request.js';
+import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
+import { AccountBusyError, runWindow, type WindowRunDeps } from '../../functions/core/window-run.js';
+
+const campaign = (id: string, status: CampaignStatus, extra: Partial<Campaign> = {}): Campaign => ({
+  id,
+  name: `Campaign ${id}`,
+  status,
+  vendorStatus: status.toUpperCase(),
+  labels: [],
+  ...extra,
+});
+
+const vendorError = (status: number, message: string): VendorError =>
+  new VendorError({ vendor: 'fake', operation: 'call', status, body: { message }, retryable: status === 429 || status >= 500 });
+
+interface Failure {
+  readonly error: Error;
+  /** What the campaign's status is after the failed call (e.g. paused by someone else meanwhile). */
+  readonly statusAfter?: CampaignStatus;
+}
+
+/** An in-memory vendor account: records every call and fails where told. */
+class FakeProvider implements CampaignProvider {
+  readonly name: WindowProviderName;
+  readonly campaigns = new Map<string, Campaign>();
+  readonly calls: string[] = [];
+  readonly reasons: (string | undefined)[] = [];
+  /** Ids the listing leaves out (reachable only by getCampaign). */
+  readonly unlisted = new Set<string>();
+  readonly pauseFailures = new Map<string, Failure>();
+  readonly resumeFailures = new Map<string, Failure>();
+  readonly getFailures = new Map<string, Error>();
+  /** Runs inside pause, before the vendor "acts": lets a test look at the store at that moment. */
+  onPause: ((campaign: Campaign) => Promise<void>) | undefined;
+  listEnvironments?: () => Promise<Environment[]>;
+
+  constructor(name: WindowProviderName, campaigns: readonly Campaign[], environments?: readonly Environment[]) {
+    this.name = name;
+    for (const c of campaigns) this.campaigns.set(c.id, c);
+    if (environments) {
+      this.listEnvironments = async () => {
+        this.calls.push('environments');
+        return [...environments];
+      };
+    }
+  }
+
+  async *listCampaigns(): AsyncIterable<Campaign> {
+    this.calls.push('list');
+    for (const c of this.campaigns.values()) if (!this.unlisted.has(c.id)) yield c;
+  }
+
+  async getCampaign(id: string): Promise<Campaign> {
+    this.calls.push(`get ${id}`);
+    const failure = this.getFailures.get(id);
+    if (failure) throw failure;
+    const found = this.campaigns.get(id);
+    if (!found) throw vendorError(404, `campaign ${id} not found`);
+    return found;
+  }
+
+  async pause(c: Campaign, reason: string | undefined): Promise<void> {
+    this.calls.push(`pause ${c.id}`);
+    this.reasons.push(reason);
+    await this.onPause?.(c);
+    this.#act(c.id, this.pauseFailures.get(c.id), 'paused');
+  }
+
+  async resume(c: Campaign): Promise<void> {
+    this.calls.push(`resume ${c.id}`);
+    this.#act(c.id, this.resumeFailures.get(c.id), 'running');
+  }
+
+  vendorCalls(): string[] {
+    return this.calls.filter((call) => call.startsWith('pause ') || call.startsWith('resume '));
+  }
+
+  #act(id: string, failure: Failure | undefined, status: CampaignStatus): void {
+    const current = this.campaigns.get(id)!;
+    if (failure) {
+      if (failure.statusAfter) this.campaigns.set(id, { ...current, status: failure.statusAfter, vendorStatus: failure.statusAfter.toUpperCase() });
+      throw failure.error;
+    }
+    this.campaigns.set(id, { ...current, status, vendorStatus: status.toUpperCase() });
+  }
+}
+
+const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly' } as const;
+const KEY: WindowKey = { provider: 'ocamba', account: 'campaign-ops/hood', window: 'nightly' };
+const DELTADNA_KEY: WindowKey = { provider: 'deltadna', account: 'campaign-ops/deltaslot-live', window: 'nightly' };
+
+const pauseRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'pause');
+const resumeRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'resume');
+
+const outcomeOf = (result: WindowResult, id: string): CampaignOutcome => {
+  const found = result.campaigns.find((c) => c.id === id);
+  if (!found) throw new Error(`campaign ${id} is not in the result`);
+  return found;
+};
+
+const entryOf = async (store: MemoryWindowStore, id: string, key: WindowKey = KEY): Promise<WindowEntry | undefined> =>
+  (await store.list(key)).find((e) => e.campaignId === id);
+
+const intent = (campaignId: string, runId: string, before: CampaignStatus = 'running'): PauseIntent => ({
+  campaignId,
+  name: `Campaign ${campaignId}`,
+  before,
+  beforeVendorStatus: before.toUpperCase(),
+  runId,
+  at: '2026-12-28T21:00:00.000Z',
+});
+
+let store: MemoryWindowStore;
+const NOW = new Date('2026-12-28T22:00:00.000Z');
+const deps = (provider: CampaignProvider, extra: Partial<WindowRunDeps> = {}): WindowRunDeps => ({
+  provider,
+  store,
+  runId: 'run-1',
+  now: () => NOW,
+  ...extra,
+});
+
+beforeEach(() => {
+  store = new MemoryWindowStore();
+});
+
+describe('Function: runWindow', () => {
+  describe('pause', () => {
+    it('pauses running and scheduled campaigns, passes the reason, and accounts for every campaign', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'scheduled'), campaign('3', 'draft'), campaign('4', 'paused')]);
+
+      // Act
+      const result = await runWindow(pauseRequest({ reason: 'Overnight maintenance' }), deps(provider));
+
+      // Assess
+      expect(result).toMatchObject({
+        action: 'pause',
+        provider: 'ocamba',
+        secret: 'campaign-ops/hood',
+        window: 'nightly',
+        dryRun: false,
+        runId: 'run-1',
+        startedAt: NOW.toISOString(),
+        finishedAt: NOW.toISOString(),
+        summary: { selected: 4, planned: 0, changed: 2, unchanged: 2, rejected: 0, failed: 0 },
+      });
+      expect(result).not.toHaveProperty('scope');
+      expect(outcomeOf(result, '1')).toEqual({
+        id: '1',
+        name: 'Campaign 1',
+        before: 'running',
+        after: 'paused',
+        vendorStatus: 'RUNNING',
+        outcome: 'changed',
+        detail: 'running: paused for window nightly',
+      });
+      expect(outcomeOf(result, '2')).toMatchObject({ before: 'scheduled', after: 'paused', outcome: 'changed' });
+      expect(outcomeOf(result, '3')).toMatchObject({ after: 'draft', outcome: 'unchanged', detail: expect.stringContaining('draft') });
+      expect(outcomeOf(result, '4')).toMatchObject({ outcome: 'unchanged', detail: expect.stringContaining('before window nightly') });
+      expect(provider.vendorCalls().sort()).toEqual(['pause 1', 'pause 2']);
+      expect(provider.reasons).toEqual(['Overnight maintenance', 'Overnight maintenance']);
+    });
+
+    it('writes the window entry before the vendor call and confirms it after', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'scheduled')]);
+      const seenDuringPause: (WindowEntry | undefined)[] = [];
+      provider.onPause = async (c) => {
+        seenDuringPause.push(await entryOf(store, c.id));
+      };
+
+      // Act
+      await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(seenDuringPause).toEqual([
+        {
+          campaignId: '1',
+          name: 'Campaign 1',
+          before: 'scheduled',
+          beforeVendorStatus: 'SCHEDULED',
+          state: 'pausing',
+          runId: 'run-1',
+          updatedAt: NOW.toISOString(),
+        },
+      ]);
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused', before: 'scheduled', runId: 'run-1' });
+    });
+
+    it('leaves protected campaigns alone: opted out by name or label, or excluded', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [
+        campaign('1', 'running', { name: 'Promo [No-Pause]' }),
+        campaign('2', 'running', { labels: ['campaign-ops:skip'] }),
+        campaign('3', 'running'),
+        campaign('4', 'running'),
+      ]);
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { exclude: ['3'] } }), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'unchanged', detail: expect.stringContaining('[no-pause]') });
+      expect(outcomeOf(result, '2')).toMatchObject({ outcome: 'unchanged', detail: expect.stringContaining('campaign-ops:skip') });
+      expect(outcomeOf(result, '3')).toMatchObject({ outcome: 'unchanged', detail: 'excluded by select.exclude' });
+      expect(provider.vendorCalls()).toEqual(['pause 4']);
+      expect((await store.list(KEY)).map((e) => e.campaignId)).toEqual(['4']);
+    });
+
+    it('reports only the selected campaigns', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [
+        campaign('1', 'running', { labels: ['night-off'], name: 'Promo one' }),
+        campaign('2', 'running', { labels: ['night-off'], name: 'Sale' }),
+        campaign('3', 'running', { name: 'Promo three' }),
+      ]);
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { labels: ['night-off'], names: ['promo*'] } }), deps(provider));
+
+      // Assess
+      expect(result.campaigns.map((c) => c.id)).toEqual(['1']);
+      expect(provider.vendorCalls()).toEqual(['pause 1']);
+    });
+
+    it('counts a campaign in an unknown vendor status as failed and does not touch it', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'unknown', { vendorStatus: 'ARCHIVING' })]);
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('ARCHIVING') });
+      expect(provider.vendorCalls()).toEqual([]);
+    });
+
+    it('forgets the entry when the vendor refuses the pause, and reports its message', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      provider.pauseFailures.set('1', { error: vendorError(400, 'campaign is archived') });
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({
+        before: 'running',
+        after: 'running',
+        outcome: 'rejected',
+        detail: 'pause refused: campaign is archived (HTTP 400)',
+      });
+      expect(provider.calls).toContain('get 1');
+      expect(await store.list(KEY)).toEqual([]);
+    });
+
+    it('counts a pause that failed for a passing reason as failed, and forgets the entry once the campaign is seen running', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      provider.pauseFailures.set('1', { error: vendorError(503, 'try later') });
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'failed', detail: 'pause refused: try later (HTTP 503)' });
+      expect(await store.list(KEY)).toEqual([]);
+    });
+
+    it('keeps the pausing entry when the campaign cannot be read again: the pause may have happened', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      provider.pauseFailures.set('1', { error: new TransportError({ vendor: 'fake', operation: 'pause', timedOut: true, reason: 'no answer' }) });
+      provider.getFailures.set('1', new TransportError({ vendor: 'fake', operation: 'get', timedOut: false, reason: 'ECONNRESET' }));
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('pause failed: fake pause timed out') });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'pausing' });
+    });
+
+    it('counts a refused pause as changed when the re-read shows this run paused it after all', async () => {
+      // Prepare: the call timed out, yet the vendor carried it out.
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      provider.pauseFailures.set('1', {
+        error: new TransportError({ vendor: 'fake', operation: 'pause', timedOut: true, reason: 'no answer' }),
+        statusAfter: 'paused',
+      });
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ before: 'running', after: 'paused', outcome: 'changed' });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused', runId: 'run-1' });
+    });
+
+    it('counts a refused pause as unchanged when a concurrent run of the window paused it', async () => {
+      // Prepare: another run recorded its intent and paused the campaign while this run was deciding.
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await store.beginPause(KEY, intent('1', 'run-other'));
+      provider.pauseFailures.set('1', { error: vendorError(409, 'campaign is already paused'), statusAfter: 'paused' });
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({
+        after: 'paused',
+        outcome: 'unchanged',
+        detail: 'paused by a concurrent run of window nightly',
+      });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused', runId: 'run-other', before: 'running' });
+    });
+
+    it('confirms a pausing entry left by an earlier run when the campaign is found paused', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'paused')]);
+      await store.beginPause(KEY, intent('1', 'run-crashed'));
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'unchanged', detail: 'already paused by window nightly' });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused', runId: 'run-crashed' });
+      expect(provider.vendorCalls()).toEqual([]);
+    });
+
+    it('makes only the campaign whose store write fails `failed`', async () => {
+      // Prepare
+      class FlakyStore extends MemoryWindowStore {
+        override async beginPause(key: WindowKey, pauseIntent: PauseIntent): Promise<WindowEntry> {
+          if (pauseIntent.campaignId === '2') throw new Error('window store unavailable');
+          return super.beginPause(key, pauseIntent);
+        }
+      }
+      store = new FlakyStore();
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running'), campaign('3', 'running')]);
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '2')).toMatchObject({ before: 'running', after: 'running', outcome: 'failed', detail: 'window store unavailable' });
+      expect(result.summary).toMatchObject({ selected: 3, changed: 2, failed: 1 });
+      expect(provider.vendorCalls().sort()).toEqual(['pause 1', 'pause 3']);
+    });
+  });
+
+  describe('named campaigns', () => {
+    it('reads a named id the listing did not show and acts on what the vendor says now', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+      provider.unlisted.add('2');
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { ids: ['1', '2'] } }), deps(provider));
+
+      // Assess
+      expect(provider.calls).toContain('get 2');
+      expect(provider.calls).not.toContain('get 1');
+      expect(outcomeOf(result, '2')).toMatchObject({ name: 'Campaign 2', before: 'running', after: 'paused', outcome: 'changed' });
+      expect(provider.vendorCalls().sort()).toEqual(['pause 1', 'pause 2']);
+    });
+
+    it('rejects a named id the vendor does not know, with its message', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { ids: ['404404'] } }), deps(provider));
+
+      // Assess
+      expect(result.campaigns).toEqual([
+        { id: '404404', name: '', before: 'unknown', after: 'unknown', outcome: 'rejected', detail: 'campaign 404404 not found (HTTP 404)' },
+      ]);
+      expect(provider.vendorCalls()).toEqual([]);
+    });
+
+    it('counts a named id that cannot be read for a passing reason as failed', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', []);
+      provider.getFailures.set('7', vendorError(503, 'busy'));
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { ids: ['7'] } }), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '7')).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('could not read the campaign') });
+    });
+
+    it('pauses a named draft, reporting the vendor refusal', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'draft')]);
+      provider.pauseFailures.set('1', { error: vendorError(422, 'a draft cannot be paused') });
+
+      // Act
+      const result = await runWindow(pauseRequest({ select: { ids: ['1'] } }), deps(provider));
+
+      // Assess
+      expect(provider.vendorCalls()).toEqual(['pause 1']);
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'rejected', detail: 'pause refused: a draft cannot be paused (HTTP 422)' });
+      expect(await store.list(KEY)).toEqual([]);
+    });
+  });
+
+  describe('resume', () => {
+    it('resumes what the window paused, to the status it had, and marks the entries resumed', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'scheduled'), campaign('3', 'paused')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.calls.length = 0;
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(result).toMatchObject({ action: 'resume', scope: 'window', runId: 'run-2', summary: { selected: 2, changed: 2 } });
+      expect(outcomeOf(result, '1')).toMatchObject({ before: 'paused', after: 'running', outcome: 'changed', detail: expect.stringContaining('was running') });
+      expect(outcomeOf(result, '2')).toMatchObject({ before: 'paused', after: 'scheduled', outcome: 'changed' });
+      expect(provider.vendorCalls().sort()).toEqual(['resume 1', 'resume 2']);
+      expect((await store.list(KEY)).map((e) => [e.campaignId, e.state]).sort()).toEqual([
+        ['1', 'resumed'],
+        ['2', 'resumed'],
+      ]);
+    });
+
+    it('leaves a campaign a person resumed during the window as it is, and closes its entry', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.campaigns.set('1', campaign('1', 'running'));
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'unchanged', detail: expect.stringContaining('resumed by someone') });
+      expect(provider.vendorCalls()).toEqual(['pause 1']);
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'resumed' });
+    });
+
+    it('closes the entry of a campaign the vendor no longer knows', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', []);
+      await store.beginPause(KEY, intent('9', 'run-1'));
+      await store.confirmPaused(KEY, '9', '2026-12-28T21:00:01.000Z');
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(provider.calls).toContain('get 9');
+      expect(outcomeOf(result, '9')).toMatchObject({ name: 'Campaign 9', outcome: 'unchanged', detail: expect.stringContaining('no longer exists') });
+      expect(await entryOf(store, '9')).toMatchObject({ state: 'resumed' });
+    });
+
+    it('keeps the entry open when the vendor refuses the resume and the campaign is still paused', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.resumeFailures.set('1', { error: vendorError(403, 'forbidden') });
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ before: 'paused', after: 'paused', outcome: 'rejected', detail: 'resume refused: forbidden (HTTP 403)' });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused' });
+    });
+
+    it('counts a refused resume as changed when the re-read shows it running after all', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.resumeFailures.set('1', {
+        error: new TransportError({ vendor: 'fake', operation: 'resume', timedOut: true, reason: 'no answer' }),
+        statusAfter: 'running',
+      });
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'changed', after: 'running' });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'resumed' });
+    });
+
+    it('with scope "selection" resumes every selected paused campaign, whoever paused it', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'paused'), campaign('2', 'running'), campaign('3', 'paused', { labels: ['campaign-ops:skip'] })]);
+
+      // Act
+      const result = await runWindow(resumeRequest({ scope: 'selection' }), deps(provider));
+
+      // Assess
+      expect(result).toMatchObject({ scope: 'selection', summary: { selected: 3, changed: 1, unchanged: 2 } });
+      expect(provider.vendorCalls()).toEqual(['resume 1']);
+      expect(await store.list(KEY)).toEqual([]);
+    });
+  });
+
+  describe('dry run', () => {
+    it('plans a pause without calling the vendor to act or writing the store', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'paused')]);
+
+      // Act
+      const result = await runWindow(pauseRequest({ dryRun: true }), deps(provider));
+
+      // Assess
+      expect(result.dryRun).toBe(true);
+      expect(outcomeOf(result, '1')).toMatchObject({ before: 'running', after: 'paused', outcome: 'planned', detail: 'dry run: running: paused for window nightly' });
+      expect(outcomeOf(result, '2')).toMatchObject({ outcome: 'unchanged' });
+      expect(result.summary).toMatchObject({ planned: 1, changed: 0 });
+      expect(provider.vendorCalls()).toEqual([]);
+      expect(await store.list(KEY)).toEqual([]);
+    });
+
+    it('plans a resume without calling the vendor to act or changing any entry', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'paused'), campaign('2', 'running')]);
+      await store.beginPause(KEY, intent('1', 'run-0', 'scheduled'));
+      await store.confirmPaused(KEY, '1', '2026-12-28T21:00:01.000Z');
+      await store.beginPause(KEY, intent('2', 'run-0'));
+      await store.confirmPaused(KEY, '2', '2026-12-28T21:00:01.000Z');
+      const before = await store.list(KEY);
+
+      // Act
+      const result = await runWindow(resumeRequest({ dryRun: true }), deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ after: 'scheduled', outcome: 'planned' });
+      expect(outcomeOf(result, '2')).toMatchObject({ outcome: 'unchanged' });
+      expect(provider.vendorCalls()).toEqual([]);
+      expect(await store.list(KEY)).toEqual(before);
+    });
+  });
+
+  describe('environments', () => {
+    const ENVIRONMENTS: Environment[] = [
+      { id: 8756, game: 'DeltaSlot', name: 'Live' },
+      { id: 8755, game: 'DeltaSlot', name: 'Dev' },
+    ];
+    const deltaRequest = (environment: unknown) =>
+      parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment } }, 'pause');
+
+    it('resolves "Game/Environment" against the key, in any case, and selects only that environment', async () => {
+      // Prepare
+      const provider = new FakeProvider('deltadna', [campaign('1', 'running', { environment: 8756 }), campaign('2', 'running', { environment: 8755 })], ENVIRONMENTS);
+
+      // Act
+      const result = await runWindow(deltaRequest('deltaslot/LIVE'), deps(provider));
+
+      // Assess
+      expect(result.campaigns.map((c) => c.id)).toEqual(['1']);
+      expect(provider.vendorCalls()).toEqual(['pause 1']);
+      expect(await entryOf(store, '1', DELTADNA_KEY)).toMatchObject({ state: 'paused' });
+    });
+
+    it.each([
+      ['an id', 9999, '9999 is not an environment this key can see'],
+      ['a name', 'DeltaSlot/Staging', '"DeltaSlot/Staging" is not an environment this key can see'],
+    ])('refuses %s the key cannot see, naming select.environment and what it sees', async (_label, environment, problem) => {
+      // Prepare
+      const provider = new FakeProvider('deltadna', [campaign('1', 'running', { environment: 8756 })], ENVIRONMENTS);
+      const release = vi.spyOn(store, 'release');
+
+      // Act
+      const run = runWindow(deltaRequest(environment), deps(provider, { lock: store }));
+
+      // Assess
+      const error = await run.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).issues).toEqual([
+        { field: 'select.environment', problem: `${problem} (it sees: 8756 (DeltaSlot/Live), 8755 (DeltaSlot/Dev))` },
+      ]);
+      expect(provider.calls).toEqual(['environments']);
+      expect(release).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('the account lock', () => {
+    it('acquires the account for the run id before reading and releases it after', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      const order: string[] = [];
+      const acquire = vi.spyOn(store, 'acquire').mockImplementation(async () => {
+        order.push('acquire');
+        return true;
+      });
+      const release = vi.spyOn(store, 'release').mockImplementation(async () => {
+        order.push('release');
+      });
+      provider.onPause = async () => {
+        order.push('pause');
+      };
+
+      // Act
+      await runWindow(pauseRequest(), deps(provider, { lock: store, runId: 'run-42', lockTtlMs: 30_000 }));
+
+      // Assess
+      expect(acquire).toHaveBeenCalledWith({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-42', 30_000);
+      expect(release).toHaveBeenCalledWith({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-42');
+      expect(order).toEqual(['acquire', 'pause', 'release']);
+    });
+
+    it('gives up with AccountBusyError when another run keeps the account past lockWaitMs', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await store.acquire({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-other', 60_000);
+      const release = vi.spyOn(store, 'release');
+
+      // Act
+      const run = runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 0 }));
+
+      // Assess
+      await expect(run).rejects.toBeInstanceOf(AccountBusyError);
+      await expect(run).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('campaign-ops/hood') });
+      expect(provider.calls).toEqual([]);
+      expect(release).not.toHaveBeenCalled();
+    });
+
+    it('waits for another run to finish and then runs', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      const scope = { provider: 'ocamba', account: 'campaign-ops/hood' };
+      await store.acquire(scope, 'run-other', 60_000);
+      const acquire = vi.spyOn(store, 'acquire');
+      acquire.mockImplementationOnce(async (...args) => {
+        // The other run finishes while this one is told to wait.
+        const result = await MemoryWindowStore.prototype.acquire.apply(store, args);
+        await store.release(scope, 'run-other');
+        return result;
+      });
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 5_000 }));
+
+      // Assess
+      expect(acquire.mock.results.length).toBeGreaterThanOrEqual(2);
+      expect(await acquire.mock.results[0]!.value).toBe(false);
+      expect(result.summary.changed).toBe(1);
+    });
+  });
+
+  describe('progress and telemetry', () => {
+    it('reports progress once per campaign', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'paused'), campaign('3', 'draft')]);
+      const progress: { done: number; total: number; id: string }[] = [];
+
+      // Act
+      const result = await runWindow(pauseRequest(), deps(provider, { onProgress: (p) => progress.push({ done: p.done, total: p.total, id: p.last.id }) }));
+
+      // Assess
+      expect(progress.map((p) => p.done)).toEqual([1, 2, 3]);
+      expect(progress.every((p) => p.total === 3)).toBe(true);
+      expect(progress.map((p) => p.id).sort()).toEqual(['1', '2', '3']);
+      expect(result.campaigns).toHaveLength(3);
+    });
+
+    it('counts the outcomes', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'paused'), campaign('3', 'running')]);
+      provider.pauseFailures.set('3', { error: vendorError(400, 'no') });
+      const counts: Record<string, number> = {};
+      const telemetry: Telemetry = { count: (name, value = 1) => void (counts[name] = (counts[name] ?? 0) + value) };
+
+      // Act
+      await runWindow(pauseRequest(), deps(provider, { telemetry }));
+
+      // Assess
+      expect(counts).toEqual({ CampaignsChanged: 1, CampaignsUnchanged: 1, CampaignsRejected: 1, CampaignsFailed: 0 });
+    });
+  });
+});
