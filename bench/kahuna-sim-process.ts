@@ -21,6 +21,11 @@ interface SimFigures {
   readonly populateRequests: number;
   readonly statusReads: number;
   readonly maxInFlightSeen: number;
+  /**
+   * Populate requests in flight on average, from the second one's arrival to the last answer: the
+   * first is sent alone, by design, so it is left out.
+   */
+  readonly meanInFlightAfterFirst: number;
   readonly throttledCount: number;
   /** Answers other than 200 to a populate (413 body too large, 400 invalid). */
   readonly refusedPopulates: number;
@@ -62,11 +67,16 @@ const main = async (): Promise<void> => {
     if (message.kind !== 'report') return;
     const populates = sim.requests.filter((r) => r.method === 'POST' && r.path === POPULATE_PATH);
     const jobs = sim.jobs;
+    const after = populates.slice(1);
+    const from = after.reduce((min, r) => Math.min(min, r.startedAt), Number.POSITIVE_INFINITY);
+    const to = after.reduce((max, r) => Math.max(max, r.finishedAt), 0);
+    const busy = after.reduce((sum, r) => sum + (r.finishedAt - r.startedAt), 0);
     send({
       kind: 'report',
       populateRequests: populates.length,
       statusReads: sim.requests.length - populates.length,
       maxInFlightSeen: sim.maxInFlightSeen,
+      meanInFlightAfterFirst: to > from ? busy / (to - from) : 0,
       throttledCount: sim.throttledCount,
       refusedPopulates: populates.filter((r) => r.status !== 200).length,
       jobs: jobs.length,

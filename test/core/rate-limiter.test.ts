@@ -132,7 +132,7 @@ describe('Class: WindowedLimiter', () => {
 
   it('counts a release once however often it is called', async () => {
     // Prepare
-    const limiter = concurrencyLimiter(1);
+    const limiter = concurrencyLimiter(1) as WindowedLimiter;
     const { grants } = startAcquires(limiter, 3);
     await advanceTo(0);
 

@@ -324,11 +324,7 @@ describe('Function: parseWindowRequest', () => {
   });
 
   describe('top-level fields', () => {
-    it.each([
-      ['provider', 'provider'],
-      ['secret', 'secret'],
-      ['window', 'window'],
-    ] as const)('requires %s', (field) => {
+    it.each(['provider', 'secret', 'window'] as const)('requires %s', (field) => {
       // Prepare
       const input: Record<string, unknown> = { ...OCAMBA };
       delete input[field];
