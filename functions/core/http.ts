@@ -57,9 +57,12 @@ interface HttpClientOptions {
   readonly telemetry?: Telemetry;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** A vendor asking to wait longer than this is not waited for: the call fails with its answer. */
+  readonly maxRetryAfterMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 
 const buildUrl = (baseUrl: string, path: string, query?: Readonly<Record<string, string | number>>): string => {
   const url = new URL(baseUrl.replace(/\/+$/, '') + path);
@@ -131,6 +134,8 @@ class HttpClient {
       const answered = failure instanceof VendorError;
       const mayRetry = failure.retryable && (idempotent || answered) && attempt < this.#retry.maxAttempts;
       if (!mayRetry) throw failure;
+      // A wait longer than a run can afford (a Lambda would time out waiting) ends the call instead.
+      if (retryAfterMs !== undefined && retryAfterMs > (this.#options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) throw failure;
       const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.#retry, this.#options.random));
       this.#telemetry.count(METRICS.vendorRetries);
       this.#log.debug('retrying vendor call', {

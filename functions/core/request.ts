@@ -48,9 +48,9 @@ const unwrapEnvelope = (input: unknown): unknown =>
 
 const readEnvironment = (value: unknown, issues: IssueList): EnvironmentRef | undefined => {
   if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return { id: value };
-  if (typeof value === 'string') {
-    if (/^\d+$/.test(value.trim())) return { id: Number(value.trim()) };
+  const asId = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof asId === 'number' && Number.isSafeInteger(asId) && asId > 0) return { id: asId };
+  if (typeof value === 'string' && !/^\d+$/.test(value.trim())) {
     const parts = value.split('/');
     if (parts.length === 2 && parts[0]!.trim() && parts[1]!.trim()) {
       return { game: parts[0]!.trim(), name: parts[1]!.trim() };

@@ -29,6 +29,8 @@ const parseRetryAfter = (value: string | null | undefined, now: number = Date.no
     const seconds = Number(trimmed);
     return seconds < 0 ? undefined : Math.ceil(seconds * 1000);
   }
+  // Only an HTTP date (IMF-fixdate, RFC 9110): Date.parse alone would read "1,5" or "x 1" as dates.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 };

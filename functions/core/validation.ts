@@ -36,7 +36,9 @@ const rejectUnknownFields = (value: Json, known: readonly string[], prefix: stri
 const describeType = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  if (value === undefined) return 'nothing';
+  const type = typeof value;
+  return type === 'object' ? 'an object' : `a ${type}`;
 };
 
 /** Reads an optional array of non-empty strings; numbers are accepted and turned into strings (vendor ids). */

@@ -10,7 +10,7 @@ import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, typ
 import { mapWithConcurrency } from './rate-limiter.js';
 import type { WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
-import { compileSelection, optOutReason } from './selection.js';
+import { compileSelection, optOutReason, type CompiledSelection } from './selection.js';
 import { METRICS } from '../settings.js';
 
 interface WindowRunDeps {
@@ -37,6 +37,8 @@ const DEFAULT_CONCURRENCY = 10;
 interface Candidate {
   readonly facts: CampaignFacts;
   readonly listed: boolean;
+  /** The run's selection, to check a campaign read by id against it. */
+  readonly selection: CompiledSelection;
 }
 
 const resolveEnvironment = async (request: WindowRequest, provider: CampaignProvider): Promise<number | undefined> => {
@@ -143,10 +145,10 @@ class WindowRun {
     const missing = new Set<string>(this.#request.select.ids?.filter((id) => !seen.has(id)) ?? []);
     if (windowResume) for (const id of entries.keys()) if (!seen.has(id)) missing.add(id);
 
-    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, selection), listed: true }));
+    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, selection), listed: true, selection }));
     for (const id of missing) {
       const campaign: Campaign = { id, name: entries.get(id)?.name ?? '', status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [] };
-      candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false });
+      candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false, selection });
     }
     return candidates;
   }
@@ -185,12 +187,26 @@ class WindowRun {
     let facts = candidate.facts;
     if (!candidate.listed) {
       // Not in the listing: ask for it directly and decide on what the vendor says now.
+      let campaign: Campaign;
       try {
-        const campaign = await this.#deps.provider.getCampaign(facts.campaign.id);
-        facts = { ...facts, campaign, optOut: optOutReason(campaign) };
+        campaign = await this.#deps.provider.getCampaign(facts.campaign.id);
       } catch (error) {
         return this.#unreadable(facts, error);
       }
+      // Named by id is not a licence to leave the selection: the environment, names and labels still hold.
+      if (!candidate.selection.matches(campaign)) {
+        const where = campaign.environment !== undefined ? ` (environment ${campaign.environment})` : '';
+        return {
+          id: campaign.id,
+          name: campaign.name,
+          before: campaign.status,
+          after: campaign.status,
+          vendorStatus: campaign.vendorStatus,
+          outcome: Outcome.unchanged,
+          detail: `outside the selection${where}: not touched`,
+        };
+      }
+      facts = { ...facts, campaign, optOut: optOutReason(campaign) };
     }
     const campaign = facts.campaign;
     const decision = decide(this.#request, facts);
@@ -236,7 +252,8 @@ class WindowRun {
           ? { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason }
           : { ...base, after: CampaignStatus.paused, outcome: Outcome.unchanged, detail: `paused by a concurrent run of window ${this.#request.window}` };
       }
-      if (now !== undefined) await store.forget(this.#key, campaign.id);
+      // Forget the intent only where it is this run's own: another run's entry is that run's to settle.
+      if (now !== undefined && entry.runId === runId) await store.forget(this.#key, campaign.id);
       return this.#refused(base, error, 'pause');
     }
   }
@@ -248,8 +265,15 @@ class WindowRun {
       await provider.resume(campaign);
     } catch (error) {
       const now = await this.#reread(campaign.id);
-      if (now === undefined || now.status === CampaignStatus.paused) return this.#refused(base, error, 'resume');
-      // No longer paused: our earlier attempt or a concurrent run resumed it.
+      if (now === undefined || now.status === CampaignStatus.paused || now.status === CampaignStatus.unknown) {
+        return this.#refused(base, error, 'resume');
+      }
+      if (now.status !== CampaignStatus.running && now.status !== CampaignStatus.scheduled) {
+        // Ended (or back to draft) between our read and our call: a person's doing, which stands.
+        if (facts.entry) await store.markResumed(this.#key, campaign.id, this.#now().toISOString());
+        return { ...base, after: now.status, vendorStatus: now.vendorStatus, outcome: Outcome.unchanged, detail: `${now.status} during window ${this.#request.window} (${now.vendorStatus}): left as is` };
+      }
+      // Running again: our earlier attempt (a retried call) or a concurrent run resumed it.
     }
     if (facts.entry) await store.markResumed(this.#key, campaign.id, this.#now().toISOString());
     return { ...base, after, outcome: Outcome.changed, detail: decision.reason };

@@ -360,6 +360,20 @@ describe('Class: HttpClient', () => {
       expect(sleeps).toEqual([4_995]);
     });
 
+    it('does not wait when the vendor asks for longer than a run can afford', async () => {
+      // Prepare
+      answer(json(429, {}, { 'Retry-After': '600' }), json(200, {}));
+
+      // Act
+      const error = await failureOf(client({ maxRetryAfterMs: 60_000 }).send({ method: 'GET', path: '/x', operation: 'read x' }));
+
+      // Assess
+      expect((error as VendorError).status).toBe(429);
+      expect((error as VendorError).retryAfterSeconds).toBe(600);
+      expect(sleeps).toEqual([]);
+      expect(seen).toHaveLength(1);
+    });
+
     it('keeps the Retry-After on the error it surfaces', async () => {
       // Prepare
       answer(json(429, { detail: 'slow down' }, { 'Retry-After': '1.5' }));

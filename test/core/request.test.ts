@@ -494,3 +494,17 @@ describe('Function: parseWindowRequest', () => {
     expect((error as InvalidRequestError).retryable).toBe(false);
   });
 });
+
+describe('Function: parseWindowRequest (environment ids written as text)', () => {
+  it.each(['0', '00', '99999999999999999999'])('refuses %j as an environment id, naming the field', (environment) => {
+    // Act
+    const parse = () => parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment } }, 'pause');
+
+    // Assess
+    expect(parse).toThrow(/select\.environment: must be an environment id/);
+  });
+
+  it('reads "8756" as the id 8756', () => {
+    expect(parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment: ' 8756 ' } }, 'pause').select.environment).toEqual({ id: 8756 });
+  });
+});

@@ -145,3 +145,13 @@ describe('Function: sleep', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('Function: parseRetryAfter (strictness)', () => {
+  it.each(['x 1', '+5', '1,5', 'Tue, 3', 'tomorrow'])('reads %j as no answer, not as a date', (value) => {
+    expect(parseRetryAfter(value)).toBeUndefined();
+  });
+
+  it('reads an HTTP date', () => {
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('2015-10-21T07:28:00Z'))).toBe(10_000);
+  });
+});

@@ -510,6 +510,50 @@ describe('Function: runWindow', () => {
     });
   });
 
+  describe('found out by the team', () => {
+    it('a refused resume of a campaign someone cancelled meanwhile is unchanged, not changed', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.resumeFailures.set('1', { error: vendorError(400, 'campaign has ended'), statusAfter: 'ended' });
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'unchanged', after: 'ended', detail: expect.stringContaining('ended during window nightly') });
+      expect((await entryOf(store, '1'))?.state).toBe('resumed');
+    });
+
+    it('a named id outside the selected environment is not touched', async () => {
+      // Prepare
+      const environments = [{ id: 8756, game: 'DeltaSlot', name: 'Live' }, { id: 1111, game: 'DeltaSlot', name: 'Dev' }];
+      const provider = new FakeProvider('deltadna', [campaign('2', 'running', { environment: 1111 })], environments);
+      provider.unlisted.add('2');
+      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756, ids: ['2'] } }, 'pause');
+
+      // Act
+      const result = await runWindow(request, deps(provider));
+
+      // Assess
+      expect(outcomeOf(result, '2')).toMatchObject({ outcome: 'unchanged', detail: 'outside the selection (environment 1111): not touched' });
+      expect(provider.vendorCalls()).toEqual([]);
+    });
+
+    it('a refused pause does not forget the intent another run of the window wrote', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await store.beginPause(KEY, intent('1', 'other-run'));
+      provider.pauseFailures.set('1', { error: vendorError(400, 'nope') });
+
+      // Act
+      await runWindow(pauseRequest(), deps(provider));
+
+      // Assess
+      expect((await entryOf(store, '1'))?.runId).toBe('other-run');
+    });
+  });
+
   describe('dry run', () => {
     it('plans a pause without calling the vendor to act or writing the store', async () => {
       // Prepare
