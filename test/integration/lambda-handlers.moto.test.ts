@@ -92,7 +92,9 @@ beforeAll(async () => {
     [ENVIRONMENT.windowTable]: TABLE,
     [ENVIRONMENT.eventBus]: BUS,
     [ENVIRONMENT.tokenCachePrefix]: TOKEN_CACHE_PREFIX_DEFAULT,
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    // Quiet by default; the secret-hygiene test turns the logger up to DEBUG and captures everything.
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   const config = motoClientConfig(moto.endpoint);
   clients = {
@@ -379,7 +381,7 @@ describe('Integration: Lambda handlers on moto', () => {
     } finally {
       process.stdout.write = stdout;
       process.stderr.write = stderr;
-      logger.setLogLevel('WARN');
+      logger.setLogLevel('SILENT');
     }
     const events = await drainEvents();
     const { SecretString } = await clients.secrets.send(new GetSecretValueCommand({ SecretId: `${TOKEN_CACHE_PREFIX_DEFAULT}${names.delta}` }));
