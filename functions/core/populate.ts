@@ -36,7 +36,7 @@ import {
   type RecipientSource,
 } from './recipients.js';
 import { sleep as defaultSleep } from './retry.js';
-import { IssueList, describeType, isObject, readBoolean, rejectUnknownFields, type Json } from './validation.js';
+import { IssueList, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields, type Json } from './validation.js';
 import { METRICS } from '../settings.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -247,12 +247,7 @@ const checkInlineRecipients = (
  */
 const parsePopulateRequest = (input: unknown, options: ParsePopulateOptions): PopulateRequest => {
   const issues = new IssueList();
-  const body = unwrapEnvelope(input);
-  if (!isObject(body)) {
-    issues.add('(request)', `must be a JSON object, got ${describeType(body)}`);
-    issues.throwIfAny();
-  }
-  const raw = body as Json;
+  const raw = readRequestObject(unwrapEnvelope(input), issues);
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
 
   if (raw.action !== undefined && raw.action !== 'populate') {

@@ -7,6 +7,8 @@
  * vendor's fixed windows whatever their alignment, which we cannot see. A small margin absorbs the
  * difference between when we send and when the vendor counts.
  */
+import { createHash } from 'node:crypto';
+
 interface RateWindow {
   readonly limit: number;
   readonly periodMs: number;
@@ -157,6 +159,22 @@ class WindowedLimiter implements Limiter {
 /** A limiter that never waits: for vendors whose only bound is the caller's own concurrency. */
 const concurrencyLimiter = (maxInFlight: number): Limiter => new WindowedLimiter({ maxInFlight });
 
+/**
+ * One limiter per vendor account for the life of the process: two runs against the same account in one
+ * process share the account's limits instead of each spending them in full. The key holds a one-way
+ * digest of the credential, never the credential itself.
+ */
+const accountLimiters = new Map<string, Limiter>();
+const limiterForAccount = (account: { vendor: string; baseUrl: string; credential: string }, create: () => Limiter): Limiter => {
+  const key = `${account.vendor} ${account.baseUrl} ${createHash('sha256').update(account.credential).digest('hex').slice(0, 16)}`;
+  let limiter = accountLimiters.get(key);
+  if (!limiter) {
+    limiter = create();
+    accountLimiters.set(key, limiter);
+  }
+  return limiter;
+};
+
 /** Runs `worker` over `items` with at most `concurrency` at once, keeping results in input order. */
 const mapWithConcurrency = async <T, R>(
   items: readonly T[],
@@ -176,5 +194,5 @@ const mapWithConcurrency = async <T, R>(
   return results;
 };
 
-export { WindowedLimiter, concurrencyLimiter, mapWithConcurrency };
+export { WindowedLimiter, concurrencyLimiter, mapWithConcurrency, limiterForAccount };
 export type { Limiter, LimiterOptions, RateWindow, RateLimitReport, Release };

@@ -4,7 +4,7 @@
  * `detail` holds it. Every problem is reported at once, naming the field; nothing reaches a vendor.
  */
 import { PROVIDERS, type WindowProviderName } from './campaign.js';
-import { IssueList, isObject, readBoolean, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
+import { IssueList, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
 
 const WindowAction = { pause: 'pause', resume: 'resume' } as const;
 type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
@@ -117,12 +117,7 @@ const readSelection = (value: unknown, provider: WindowProviderName | undefined,
  */
 const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest => {
   const issues = new IssueList();
-  const body = unwrapEnvelope(input);
-  if (!isObject(body)) {
-    issues.add('(request)', `must be a JSON object, got ${describeType(body)}`);
-    issues.throwIfAny();
-  }
-  const raw = body as Json;
+  const raw = readRequestObject(unwrapEnvelope(input), issues);
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
 
   if (raw.action !== undefined && raw.action !== action) {

@@ -71,5 +71,17 @@ const readBoolean = (value: unknown, field: string, issues: IssueList): boolean 
   return value;
 };
 
-export { IssueList, isObject, rejectUnknownFields, describeType, readStringList, readBoolean };
+/**
+ * The request object itself, or (after recording why) an empty one: a request that is not an object
+ * is reported at once, since no field of it can be read.
+ */
+const readRequestObject = (body: unknown, issues: IssueList): Json => {
+  if (!isObject(body)) {
+    issues.add('(request)', `must be a JSON object, got ${describeType(body)}`);
+    issues.throwIfAny();
+  }
+  return body as Json;
+};
+
+export { IssueList, isObject, readRequestObject, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };

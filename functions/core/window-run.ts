@@ -58,6 +58,17 @@ const resolveEnvironment = async (request: WindowRequest, provider: CampaignProv
   return found.id;
 };
 
+/** The outcome of a campaign the run did not change. */
+const leftAsIs = (campaign: Campaign, outcome: Outcome, detail: string): CampaignOutcome => ({
+  id: campaign.id,
+  name: campaign.name,
+  before: campaign.status,
+  after: campaign.status,
+  vendorStatus: campaign.vendorStatus,
+  outcome,
+  detail,
+});
+
 const decide = (request: WindowRequest, facts: CampaignFacts): Decision => {
   if (request.action === 'pause') return decidePause(facts);
   return request.scope === 'selection' ? decideSelectionResume(facts) : decideWindowResume(facts);
@@ -171,15 +182,7 @@ class WindowRun {
     } catch (error) {
       const { campaign } = candidate.facts;
       this.#log.error('campaign could not be handled', { campaignId: campaign.id, error: describeError(error) });
-      return {
-        id: campaign.id,
-        name: campaign.name,
-        before: campaign.status,
-        after: campaign.status,
-        vendorStatus: campaign.vendorStatus,
-        outcome: Outcome.failed,
-        detail: describeError(error),
-      };
+      return leftAsIs(campaign, Outcome.failed, describeError(error));
     }
   }
 
@@ -196,15 +199,7 @@ class WindowRun {
       // Named by id is not a licence to leave the selection: the environment, names and labels still hold.
       if (!candidate.selection.matches(campaign)) {
         const where = campaign.environment !== undefined ? ` (environment ${campaign.environment})` : '';
-        return {
-          id: campaign.id,
-          name: campaign.name,
-          before: campaign.status,
-          after: campaign.status,
-          vendorStatus: campaign.vendorStatus,
-          outcome: Outcome.unchanged,
-          detail: `outside the selection${where}: not touched`,
-        };
+        return leftAsIs(campaign, Outcome.unchanged, `outside the selection${where}: not touched`);
       }
       facts = { ...facts, campaign, optOut: optOutReason(campaign) };
     }

@@ -13,7 +13,7 @@ import { ConfigurationError, UnexpectedResponseError, type VendorErrorBody } fro
 import { HttpClient } from '../core/http.js';
 import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateEnv, type PopulateJob } from '../core/populate.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
-import { WindowedLimiter, type Limiter, type Release } from '../core/rate-limiter.js';
+import { WindowedLimiter, limiterForAccount, type Limiter, type Release } from '../core/rate-limiter.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
 
@@ -82,27 +82,9 @@ const toJob = (body: unknown, operation: string): PopulateJob => {
   };
 };
 
-/**
- * One limiter per account (host and secret key) for the life of the process: two runs against the same
- * account share its 10 slots instead of each taking 10.
- */
-const accountLimiters = new Map<string, Limiter>();
-const limiterForAccount = (credentials: KahunaCredentials): Limiter => {
-  // The key is a one-way digest: the secret key never sits in a map key that could be logged.
-  const key = `${credentials.baseUrl}#${fingerprint(credentials.secretKey)}`;
-  let limiter = accountLimiters.get(key);
-  if (!limiter) {
-    limiter = new WindowedLimiter({ maxInFlight: KAHUNA_MAX_IN_FLIGHT });
-    accountLimiters.set(key, limiter);
-  }
-  return limiter;
-};
-
-const fingerprint = (value: string): string => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i += 1) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16);
-};
+/** The account's 10 slots, shared by every client of the account in this process. */
+const accountLimiter = (credentials: KahunaCredentials): Limiter =>
+  limiterForAccount({ vendor: VENDOR, baseUrl: credentials.baseUrl, credential: credentials.secretKey }, () => new WindowedLimiter({ maxInFlight: KAHUNA_MAX_IN_FLIGHT }));
 
 /** Both limiters must give a slot: the account's (shared) and this client's own, tighter one. */
 const bothLimiters = (outer: Limiter, inner: Limiter): Limiter => ({
@@ -152,7 +134,7 @@ class KahunaClient implements PopulateClient {
     if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > KAHUNA_MAX_IN_FLIGHT) {
       throw new ConfigurationError(`kahuna: maxInFlight must be a whole number from 1 to ${KAHUNA_MAX_IN_FLIGHT}, got ${maxInFlight}`);
     }
-    const account = options.limiter ?? limiterForAccount(options.credentials);
+    const account = options.limiter ?? accountLimiter(options.credentials);
     const limiter =
       maxInFlight < KAHUNA_MAX_IN_FLIGHT ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
     const authorization = `Basic ${Buffer.from(`${secretKey}:${apiKey}`, 'utf8').toString('base64')}`;

@@ -9,7 +9,7 @@ import { readCredentialFields } from '../core/credentials.js';
 import { UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
-import { WindowedLimiter, type Limiter, type RateLimitReport, type RateWindow } from '../core/rate-limiter.js';
+import { WindowedLimiter, limiterForAccount, type Limiter, type RateLimitReport, type RateWindow } from '../core/rate-limiter.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
 
@@ -77,27 +77,8 @@ const toCampaign = (raw: unknown, operation: string): Campaign => {
   };
 };
 
-/**
- * One limiter per account (token and host) for the life of the process: two runs against the same
- * account in one process share the account's limits instead of each spending them in full.
- */
-const accountLimiters = new Map<string, Limiter>();
-const limiterForAccount = (credentials: OcambaCredentials): Limiter => {
-  // The key is a one-way digest: the token itself never sits in a map key that could be logged.
-  const key = `${credentials.baseUrl}#${fingerprint(credentials.token)}`;
-  let limiter = accountLimiters.get(key);
-  if (!limiter) {
-    limiter = new WindowedLimiter({ windows: OCAMBA_LIMITS.windows, maxInFlight: OCAMBA_LIMITS.maxInFlight });
-    accountLimiters.set(key, limiter);
-  }
-  return limiter;
-};
-
-const fingerprint = (value: string): string => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i += 1) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16);
-};
+const accountLimiter = (credentials: OcambaCredentials): Limiter =>
+  limiterForAccount({ vendor: VENDOR, baseUrl: credentials.baseUrl, credential: credentials.token }, () => new WindowedLimiter({ ...OCAMBA_LIMITS }));
 
 interface OcambaOptions {
   readonly credentials: OcambaCredentials;
@@ -123,7 +104,7 @@ class OcambaProvider implements CampaignProvider {
     this.#http = new HttpClient({
       vendor: VENDOR,
       baseUrl: options.credentials.baseUrl,
-      limiter: options.limiter ?? limiterForAccount(options.credentials),
+      limiter: options.limiter ?? accountLimiter(options.credentials),
       auth: { authorize: async () => ({ headers: { Authorization: `Bearer ${token}` }, generation: 0 }) },
       readErrorBody,
       readRateLimit,
