@@ -109,8 +109,8 @@ const pauseAll = async (count: number): Promise<Row[]> => {
     const result = await runWindow(request, { provider, store, lock: store, runId: randomUUID() });
     const elapsed = performance.now() - started;
     const pauses = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pause'));
-    const first = Math.min(...pauses.map((r) => r.startedAt));
-    const last = Math.max(...pauses.map((r) => r.finishedAt));
+    const first = pauses.reduce((min, r) => Math.min(min, r.startedAt), Number.POSITIVE_INFINITY);
+    const last = pauses.reduce((max, r) => Math.max(max, r.finishedAt), 0);
     const perSecond = pauses.length / ((last - first) / 1000);
     const best = (OUR_BOUND / LATENCY_MS) * 1000;
     const errors = sim.requests.filter((r) => r.status >= 400).length;

@@ -12,7 +12,7 @@ interface Row {
   /** The vendor's limit (or our own bound where the vendor documents none); '—' when there is none. */
   readonly limit: string;
   readonly verdict: string;
-  /** The figure crossed a vendor limit: the run exits 1 so the crossing cannot go unnoticed. */
+  /** The figure crossed its limit (vendor, our bound, bounded memory): the run exits 1 so it cannot go unnoticed. */
   readonly crossed?: boolean;
 }
 

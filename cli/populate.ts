@@ -64,6 +64,8 @@ const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> =>
   io.stderr.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
   const result = await runPopulate(request, { client, runId: randomUUID(), ...(recipients ? { recipients } : {}) });
   io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPopulateResult(result));
+  // Credentials refused before anything was accepted: nothing was done, which is exit 2.
+  if (result.accountRefused && result.summary.submitted === 0) return 2;
   return exitCodeOfPopulate(result);
 };
 

@@ -553,6 +553,8 @@ interface PopulateResult {
   readonly invalidRecipients: readonly InvalidRecipient[];
   /** Set when the run stopped before every recipient was sent (credentials refused, source unreadable). */
   readonly error?: string;
+  /** The vendor refused the credentials or the account's permission (401/403/409): a person must fix them. */
+  readonly accountRefused?: true;
 }
 
 const MAX_LISTED_INVALID_RECIPIENTS = 1000;
@@ -736,6 +738,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
   const submissions: Promise<void>[] = [];
   const slots = concurrencyLimiter(maxInFlight);
   let stopped: string | undefined;
+  let accountRefused = false;
   let firstUnsent: number | undefined;
   let error: string | undefined;
 
@@ -789,6 +792,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
         entry.detail += ' (the vendor may have created the job: check before sending these recipients again)';
       }
       log.warn('populate request not accepted', { ...context, index: entry.index, status: entry.status, reason: describeError(caught) });
+      if (refusesAccount(caught)) accountRefused = true;
       if (!stopped && (probe || refusesAccount(caught))) {
         stopped = probe
           ? `the first request was not accepted (${entry.detail}); nothing else was sent`
@@ -869,6 +873,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
     requests: entries,
     invalidRecipients,
     ...(error !== undefined ? { error } : {}),
+    ...(accountRefused ? { accountRefused: true as const } : {}),
   };
   log.info('populate finished', { ...context, ...result.summary, ...(error !== undefined ? { error } : {}) });
   return result;

@@ -77,6 +77,23 @@ describe('Command: campaign-ops', () => {
     expect(run.stdout).toMatch(/1 recipients \(1 valid, 0 invalid\) in 1 requests/);
   });
 
+  it('a populate whose credentials the vendor refuses exits 2 and says so', async () => {
+    // Prepare
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const secrets = JSON.parse(await readFile(h.secretsFile, 'utf8')) as Record<string, Record<string, string>>;
+    secrets['campaign-ops/kahuna-wrong'] = { ...secrets['campaign-ops/kahuna-sandbox']!, apiKey: 'wrong-api-key' };
+    await writeFile(h.secretsFile, JSON.stringify(secrets));
+
+    // Act
+    const event = await h.writeEvent({ ...POPULATE, secret: 'campaign-ops/kahuna-wrong', recipient_list: [{ k_to: ['a@example.com'] }] });
+    const run = await h.cli(['populate', '--event', event]);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/401/);
+    expect(run.stdout + run.stderr).not.toContain('wrong-api-key');
+  });
+
   it.each([
     [['frobnicate'], /unknown command "frobnicate"/],
     [['pause'], /pause needs --event FILE/],
