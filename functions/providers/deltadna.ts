@@ -5,7 +5,7 @@
  */
 import { CampaignStatus, type Campaign, type CampaignProvider, type Environment } from '../core/campaign.js';
 import { readCredentialFields } from '../core/credentials.js';
-import { UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js';
+import { UnexpectedResponseError, describeError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient, type Authenticator } from '../core/http.js';
 import { noTelemetry, silentLog, type Log, type Telemetry, type TokenCache } from '../core/ports.js';
 import { concurrencyLimiter, type Limiter } from '../core/rate-limiter.js';
@@ -72,16 +72,18 @@ class DeltaDnaTokens implements Authenticator {
   readonly #credentials: DeltaDnaCredentials;
   readonly #cache: TokenCache | undefined;
   readonly #now: () => number;
+  readonly #log: Log;
   #token: { value: string; expiresAt: number } | undefined;
   #generation = 0;
   #pending: Promise<void> | undefined;
   #authentications = 0;
 
-  constructor(auth: HttpClient, credentials: DeltaDnaCredentials, cache: TokenCache | undefined, now: () => number) {
+  constructor(auth: HttpClient, credentials: DeltaDnaCredentials, cache: TokenCache | undefined, now: () => number, log: Log = silentLog) {
     this.#auth = auth;
     this.#credentials = credentials;
     this.#cache = cache;
     this.#now = now;
+    this.#log = log;
   }
 
   /** How many times this holder authenticated with the vendor. */
@@ -116,7 +118,11 @@ class DeltaDnaTokens implements Authenticator {
 
   async #obtain(): Promise<void> {
     if (this.#fresh(this.#token)) return;
-    const cached = await this.#cache?.get();
+    // The cache saves authentications; a cache that cannot be read costs one, never the run.
+    const cached = await this.#cache?.get().catch((error: unknown) => {
+      this.#log.warn('could not read the cached deltaDNA token; authenticating', { error: describeError(error) });
+      return undefined;
+    });
     const cachedExpiry = cached ? Date.parse(cached.expiresAt) : Number.NaN;
     if (cached && cached.token && this.#fresh({ expiresAt: cachedExpiry })) {
       this.#token = { value: cached.token, expiresAt: cachedExpiry };
@@ -144,7 +150,9 @@ class DeltaDnaTokens implements Authenticator {
     this.#authentications += 1;
     this.#generation += 1;
     this.#token = { value: body.idToken, expiresAt: this.#now() + lifetimeSeconds * 1000 };
-    await this.#cache?.put({ token: body.idToken, expiresAt: new Date(this.#token.expiresAt).toISOString() });
+    await this.#cache?.put({ token: body.idToken, expiresAt: new Date(this.#token.expiresAt).toISOString() }).catch((error: unknown) => {
+      this.#log.warn('could not cache the deltaDNA token; the next run authenticates again', { error: describeError(error) });
+    });
   }
 }
 
@@ -186,7 +194,7 @@ class DeltaDnaProvider implements CampaignProvider {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
     };
-    this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now);
+    this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now, common.log);
     this.#http = new HttpClient({ ...common, auth: this.tokens });
     this.#kind = options.kind ?? CampaignKind.eventTriggered;
     const pageSize = options.pageSize ?? 100;

@@ -105,6 +105,28 @@ describe('Provider: deltadna', () => {
     expect((await cache.get())?.token).toBeTruthy();
   });
 
+  it('a token cache that cannot be read or written costs an authentication, never the run', async () => {
+    // Prepare
+    sim = await startDeltaDnaSim(demoDeltaDnaOptions());
+    const broken = {
+      get: async () => Promise.reject(new Error('AccessDeniedException')),
+      put: async () => Promise.reject(new Error('ResourceNotFoundException')),
+    };
+    const warnings: string[] = [];
+    const log = { debug: () => {}, info: () => {}, error: () => {}, warn: (message: string) => void warnings.push(message) };
+
+    // Act
+    const campaigns = await collect(providerFor(sim, { tokenCache: broken, log }).listCampaigns());
+
+    // Assess
+    expect(campaigns.length).toBeGreaterThan(0);
+    expect(sim.authCount).toBe(1);
+    expect(warnings).toEqual([
+      'could not read the cached deltaDNA token; authenticating',
+      'could not cache the deltaDNA token; the next run authenticates again',
+    ]);
+  });
+
   it('retries a 5xx and a connection reset, then succeeds', async () => {
     // Prepare
     sim = await startDeltaDnaSim(demoDeltaDnaOptions());
