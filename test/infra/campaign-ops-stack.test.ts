@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { App, CfnResource } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +286,34 @@ describe('Stack: CampaignOpsStack', () => {
       template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 1024, Role: { 'Fn::GetAtt': [roleId('Populate'), 'Arn'] } });
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     });
+
+    it('ships bundles that load on their own and refuse an invalid request before touching anything', () => {
+      // Prepare
+      const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
+      const bundles = functions.map((fn) => join(outdir, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`, 'index.mjs'));
+      const script = `const { handler } = await import(process.argv[1]);
+        try { await handler({ provider: 'nope' }); console.log('returned'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+
+      // The AWS SDK is left out of the bundles (Lambda's runtime has it): run them where node_modules is found.
+      const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+      mkdirSync(cache, { recursive: true });
+      const runDir = mkdtempSync(join(cache, 'bundles-'));
+
+      for (const [index, bundle] of bundles.entries()) {
+        // Act: a fresh Node process, as Lambda starts one.
+        const copy = join(runDir, `handler-${index}.mjs`);
+        copyFileSync(bundle, copy);
+        const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, copy], {
+          encoding: 'utf8',
+          env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+        });
+
+        // Assess
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/^InvalidRequestError: invalid request: provider: must be/m);
+      }
+      rmSync(runDir, { recursive: true, force: true });
+    }, 60_000);
 
     it('retries a failed run and then parks it in the function FailedRuns queue', () => {
       for (const fn of ['Pause', 'Resume', 'Populate'] as const) {
