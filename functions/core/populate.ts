@@ -340,8 +340,11 @@ interface PopulateClient {
 // ---------------------------------------------------------------------------------------------------
 // Chunking
 
-/** Vendor limits on one request: body under 10 MB, about 100,000 users. */
-const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Vendor limits on one request: body under 10 MB, about 100,000 users. The document does not say whether
+ * a MB is 10^6 or 2^20 bytes: the smaller reading is the one no vendor can refuse.
+ */
+const DEFAULT_MAX_BODY_BYTES = 10_000_000;
 const DEFAULT_MAX_RECIPIENTS_PER_REQUEST = 100_000;
 
 interface PlannedBody {
