@@ -1,15 +1,19 @@
 /**
  * `campaign-ops demo` (and `npm start`): a whole maintenance window against the built-in simulators,
  * with no setup and no credentials. A dry run, the overnight pause, a person's changes during the
- * window, the morning resume; each step's table is printed.
+ * window, the morning resume, and a Kahuna populate tracked to DONE; each step's table is printed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { exitCodeOfPopulate, parsePopulateRequest, runPopulate } from '../functions/core/populate.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
+import { KahunaClient } from '../functions/providers/kahuna.js';
 import { startAllSims } from '../sim/index.js';
 import type { Io } from './main.js';
 import { runLocalWindow, type LocalContext } from './local.js';
+import { renderPopulateResult } from './populate.js';
 import { progressReporter, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
 
@@ -26,6 +30,19 @@ const OCAMBA_WINDOW = {
   window: 'nightly',
   select: { labels: ['night-off'] },
   reason: 'Overnight maintenance',
+};
+
+const DEMO_POPULATE = {
+  provider: 'kahuna',
+  secret: 'campaign-ops/kahuna-sandbox',
+  env: 's',
+  campaign_config: { campaign_id: 999, cred_type: 'email', observe_rate_limiting: false },
+  default_params: { k_send_ts: 1767225600, company: 'Acme Steam Engine, Inc.' },
+  recipient_list: [
+    { k_to: ['sclemens@example.com'], company: 'Excelsior Typewriter Co.', department: 'President' },
+    { k_to: ['edickinson@example.com'], department: 'writing' },
+    { k_to: ['unknown.user@example.com'], department: 'sales' },
+  ],
 };
 
 const runDemo = async (io: Io): Promise<number> => {
@@ -71,7 +88,18 @@ const runDemo = async (io: Io): Promise<number> => {
     say('\n=== 06:01  Morning check');
     say(`  "Halloween Bonus" (34752), paused by a person before the window, is still ${halloween}.`);
     say(`  "Price Drop Alert" (1000247), paused by marketing before the window, is still ${priceDrop}.`);
-    say('  Every outcome above carries its reason; exit status 0 means every selected campaign is as wanted.\n');
+    say('  Every outcome above carries its reason; exit status 0 means every selected campaign is as wanted.');
+    say('\n=== 09:00  Kahuna: add this morning\'s three sign-ups to adaptive campaign 999, each job tracked to DONE\n');
+    const populate = parsePopulateRequest(DEMO_POPULATE, { allowFile: false });
+    const populated = await runPopulate(populate, {
+      client: new KahunaClient({ credentials: { ...sims.secrets.kahuna } }),
+      runId: randomUUID(),
+      // Our own simulator: status reads every 200 ms instead of the vendor's one per 30 s.
+      pollIntervalMs: 200,
+    });
+    say(renderPopulateResult(populated));
+    worst = Math.max(worst, exitCodeOfPopulate(populated));
+
     return worst;
   } finally {
     await sims.close();
