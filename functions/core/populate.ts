@@ -36,7 +36,7 @@ import {
   type RecipientSource,
 } from './recipients.js';
 import { sleep as defaultSleep } from './retry.js';
-import { IssueList, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields, type Json } from './validation.js';
+import { IssueList, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields, type Json } from './validation.js';
 import { METRICS } from '../settings.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -110,8 +110,6 @@ const REQUEST_FIELDS = [
   'maxExtraParamChars',
 ] as const;
 const CAMPAIGN_CONFIG_FIELDS = ['campaign_id', 'cred_type', 'observe_rate_limiting', 'target_global_control'] as const;
-// A secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN (as for pause/resume requests).
-const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
 const MAX_EXTRA_PARAM_CHARS_CEILING = 100_000;
 /** Inline recipients with problems listed in one error; the rest are counted. */
@@ -258,10 +256,7 @@ const parsePopulateRequest = (input: unknown, options: ParsePopulateOptions): Po
     issues.add('provider', `${raw.provider} campaigns are paused and resumed, not populated (populate is for kahuna)`);
   } else if (raw.provider !== 'kahuna') issues.add('provider', `must be "kahuna", got ${JSON.stringify(raw.provider) ?? describeType(raw.provider)}`);
 
-  if (raw.secret === undefined) issues.add('secret', 'is required: the Secrets Manager name or ARN of the account credentials');
-  else if (typeof raw.secret !== 'string' || !SECRET_NAME.test(raw.secret)) {
-    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN');
-  }
+  const secret = readSecretName(raw.secret, issues);
 
   if (raw.env === undefined) issues.add('env', 'is required: "p" (production) or "s" (sandbox)');
   else if (!(POPULATE_ENVS as readonly unknown[]).includes(raw.env)) {
@@ -303,7 +298,7 @@ const parsePopulateRequest = (input: unknown, options: ParsePopulateOptions): Po
   issues.throwIfAny();
   return {
     provider: 'kahuna',
-    secret: raw.secret as string,
+    secret: secret!,
     env: raw.env as PopulateEnv,
     campaignConfig: campaignConfig!,
     ...(defaultParams !== undefined ? { defaultParams } : {}),

@@ -4,7 +4,7 @@
  * `detail` holds it. Every problem is reported at once, naming the field; nothing reaches a vendor.
  */
 import { PROVIDERS, type WindowProviderName } from './campaign.js';
-import { IssueList, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
+import { IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
 
 const WindowAction = { pause: 'pause', resume: 'resume' } as const;
 type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
@@ -38,8 +38,6 @@ interface WindowRequest {
 const REQUEST_FIELDS = ['provider', 'secret', 'window', 'select', 'reason', 'dryRun', 'scope', 'action'] as const;
 const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels', 'exclude'] as const;
 const WINDOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-// A secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN.
-const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
 const MAX_REASON = 500;
 
 /** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
@@ -131,10 +129,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
     provider = raw.provider as WindowProviderName;
   } else issues.add('provider', `must be one of: ${PROVIDERS.join(', ')}; got ${JSON.stringify(raw.provider)}`);
 
-  if (raw.secret === undefined) issues.add('secret', 'is required: the Secrets Manager name or ARN of the account credentials');
-  else if (typeof raw.secret !== 'string' || !SECRET_NAME.test(raw.secret)) {
-    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN');
-  }
+  const secret = readSecretName(raw.secret, issues);
 
   if (raw.window === undefined) issues.add('window', 'is required: the maintenance window name, e.g. "nightly"');
   else if (typeof raw.window !== 'string' || !WINDOW_NAME.test(raw.window)) {
@@ -159,7 +154,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   return {
     action,
     provider: provider!,
-    secret: raw.secret as string,
+    secret: secret!,
     window: raw.window as string,
     select,
     ...(typeof raw.reason === 'string' && raw.reason.trim() ? { reason: raw.reason } : {}),

@@ -83,5 +83,17 @@ const readRequestObject = (body: unknown, issues: IssueList): Json => {
   return body as Json;
 };
 
-export { IssueList, isObject, readRequestObject, rejectUnknownFields, describeType, readStringList, readBoolean };
+// A secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN.
+const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+
+/** The request's `secret`: the Secrets Manager name or ARN of the account's credentials. */
+const readSecretName = (value: unknown, issues: IssueList): string | undefined => {
+  if (value === undefined) issues.add('secret', 'is required: the Secrets Manager name or ARN of the account credentials');
+  else if (typeof value !== 'string' || !SECRET_NAME.test(value)) {
+    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN');
+  } else return value;
+  return undefined;
+};
+
+export { IssueList, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };
