@@ -12,15 +12,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import {
-  DEFAULT_MAX_RECIPIENTS_PER_REQUEST,
-  parsePopulateRequest,
-  runPopulate,
-  type PopulateClient,
-  type PopulateEnv,
-  type PopulateJob,
-  type PopulateResult,
-} from '../functions/core/populate.js';
+import { DEFAULT_MAX_RECIPIENTS_PER_REQUEST } from '../functions/core/populate-bodies.js';
+import type { PopulateEnv } from '../functions/core/populate-request.js';
+import { parsePopulateRequest, runPopulate, type PopulateClient, type PopulateJob, type PopulateResult } from '../functions/core/populate.js';
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { KahunaClient } from '../functions/providers/kahuna.js';
 import { DEMO_CREDENTIALS } from '../sim/index.js';

@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, InvalidRequestError } from '../../functions/core/errors.js';
-import {
-  exitCodeOfPopulate,
-  parsePopulateRequest,
-  planBodies,
-  runPopulate,
-  type PlanItem,
-  type PlanStats,
-  type PopulateRequest,
-  type PopulateResult,
-} from '../../functions/core/populate.js';
+import { planBodies, type PlanItem, type PlanStats } from '../../functions/core/populate-bodies.js';
+import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateRequest, type PopulateResult } from '../../functions/core/populate.js';
 import {
   charCount,
   checkRecipient,
