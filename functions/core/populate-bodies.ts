@@ -6,6 +6,7 @@ import type { FieldIssue } from './errors.js';
 import { checkRecipient, extraDefaults, type RecipientSource } from './recipients.js';
 import type { Json } from './validation.js';
 import type { PopulateRequest } from './populate-request.js';
+
 /**
  * Vendor limits on one request: body under 10 MB, about 100,000 users. The document does not say whether
  * a MB is 10^6 or 2^20 bytes: the smaller reading is the one no vendor can refuse.
