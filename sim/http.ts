@@ -36,9 +36,11 @@ type Fault =
   | { readonly kind: 'hang' }
   | { readonly kind: 'reset' }
   | { readonly kind: 'malformed' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** The vendor acts on the request, then the connection drops before the answer: the client cannot know. */
+  | { readonly kind: 'lost' };
 
-type FaultKind = 'status' | 'hang' | 'reset' | 'malformed' | 'delay';
+type FaultKind = 'status' | 'hang' | 'reset' | 'malformed' | 'delay' | 'lost';
 
 interface FaultRule {
   /** Case-insensitive; any method when absent. */
@@ -384,6 +386,14 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
         if (fault.kind === 'malformed') {
           await wait(latencyMs);
           send({ status: 200, body: MALFORMED_BODY });
+          return;
+        }
+        if (fault.kind === 'lost') {
+          try {
+            await options.handle({ ...head, body, inFlight: arrivalInFlight, now: clock(), record });
+          } finally {
+            req.socket.destroy();
+          }
           return;
         }
         await wait(fault.ms);

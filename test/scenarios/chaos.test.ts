@@ -12,7 +12,8 @@ import { parseWindowRequest } from '../../functions/core/request.js';
 import { exitCodeOf } from '../../functions/core/result.js';
 import { runWindow } from '../../functions/core/window-run.js';
 import { OcambaProvider } from '../../functions/providers/ocamba.js';
-import { startOcambaSim, type Fault, type OcambaSim } from '../../sim/ocamba.js';
+import type { Fault } from '../../sim/http.js';
+import { startOcambaSim, type OcambaSim } from '../../sim/ocamba.js';
 import { DEMO_CREDENTIALS, demoOcambaOptions } from '../../sim/seed.js';
 
 const REQUEST = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly', select: { labels: ['night-off'] } };
@@ -35,6 +36,8 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant({ kind: 'malformed' as const }),
   // Answered after the client gave up: the vendor acted, the client never heard (timeout is 100 ms).
   fc.constant({ kind: 'delay' as const, ms: 150 }),
+  // The vendor acted, then the connection dropped: the client's retry finds it done already.
+  fc.constant({ kind: 'lost' as const }),
 );
 
 const ruleArbitrary = fc.record({

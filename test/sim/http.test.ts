@@ -197,6 +197,27 @@ describe('Simulator: http toolkit', () => {
     expect(server.requests[0]).toMatchObject({ status: 0, fault: 'reset' });
   });
 
+  it('acts on the request and then drops the connection for a lost fault', async () => {
+    // Prepare
+    const handled: string[] = [];
+    server = await echoServer({
+      handle: (exchange) => {
+        handled.push(exchange.pathname);
+        return jsonReply(204, undefined);
+      },
+    });
+    server.inject({ fault: { kind: 'lost' } });
+
+    // Act
+    const attempt = fetch(`${server.url}/campaigns/1/pause`, { method: 'POST' });
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
+    await settle(20);
+    expect(handled).toEqual(['/campaigns/1/pause']);
+    expect(server.requests[0]).toMatchObject({ status: 0, fault: 'lost' });
+  });
+
   it('sends a 200 whose JSON body is cut short for a malformed fault', async () => {
     // Prepare
     server = await echoServer();
