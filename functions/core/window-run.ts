@@ -247,8 +247,11 @@ class WindowRun {
           ? { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason }
           : { ...base, after: CampaignStatus.paused, outcome: Outcome.unchanged, detail: `paused by a concurrent run of window ${this.#request.window}` };
       }
-      // Forget the intent only where it is this run's own: another run's entry is that run's to settle.
-      if (now !== undefined && entry.runId === runId) await store.forget(this.#key, campaign.id);
+      // Forget the intent only when the vendor said no for good (a 4xx), and only this run's own. After a
+      // timeout, a reset or a 5xx the pause may still land later: the intent stays, and the next run or
+      // the resume settles it by what the vendor then shows.
+      const refusedForGood = error instanceof VendorError && !error.retryable;
+      if (now !== undefined && refusedForGood && entry.runId === runId) await store.forget(this.#key, campaign.id);
       return this.#refused(base, error, 'pause');
     }
   }

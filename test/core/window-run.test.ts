@@ -261,17 +261,20 @@ describe('Function: runWindow', () => {
       expect(await store.list(KEY)).toEqual([]);
     });
 
-    it('counts a pause that failed for a passing reason as failed, and forgets the entry once the campaign is seen running', async () => {
+    it('counts a pause that failed for a passing reason as failed, and keeps the intent: a 5xx pause may still land', async () => {
       // Prepare
       const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
       provider.pauseFailures.set('1', { error: vendorError(503, 'try later') });
 
       // Act
       const result = await runWindow(pauseRequest(), deps(provider));
+      provider.pauseFailures.clear();
+      const rerun = await runWindow(pauseRequest(), deps(provider, { runId: 'run-2' }));
 
       // Assess
       expect(outcomeOf(result, '1')).toMatchObject({ outcome: 'failed', detail: 'pause refused: try later (HTTP 503)' });
-      expect(await store.list(KEY)).toEqual([]);
+      expect(outcomeOf(rerun, '1')).toMatchObject({ outcome: 'changed' });
+      expect(await entryOf(store, '1')).toMatchObject({ state: 'paused', before: 'running', runId: 'run-1' });
     });
 
     it('keeps the pausing entry when the campaign cannot be read again: the pause may have happened', async () => {
