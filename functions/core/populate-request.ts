@@ -5,7 +5,7 @@
  */
 import { unwrapEnvelope } from './request.js';
 import { DEFAULT_MAX_EXTRA_PARAM_CHARS, checkParamValue, checkRecipient, checkSendTs, extraDefaults, listField, type ExtraParamDefaults } from './recipients.js';
-import { IssueList, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
+import { CappedIssues, IssueList, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
 
 /** Kahuna's environments: production and sandbox. */
 const POPULATE_ENVS = ['p', 's'] as const;
@@ -188,19 +188,12 @@ const checkInlineRecipients = (
   maxExtraParamChars: number,
   issues: IssueList,
 ): void => {
-  let unlisted = 0;
-  let listed = 0;
+  const capped = new CappedIssues(issues, MAX_LISTED_RECIPIENT_ISSUES);
   list.forEach((recipient, index) => {
     const check = checkRecipient(recipient, defaults, maxExtraParamChars);
-    if (check.ok) return;
-    for (const issue of check.issues) {
-      if (listed < MAX_LISTED_RECIPIENT_ISSUES) {
-        issues.add(listField(index, issue.field), issue.problem);
-        listed += 1;
-      } else unlisted += 1;
-    }
+    if (!check.ok) for (const issue of check.issues) capped.add(listField(index, issue.field), issue.problem);
   });
-  if (unlisted > 0) issues.add('recipient_list', `and ${unlisted} more problems (the first ${MAX_LISTED_RECIPIENT_ISSUES} are listed)`);
+  capped.close('recipient_list');
 };
 
 /**

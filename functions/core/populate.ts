@@ -24,7 +24,7 @@ import { noTelemetry, silentLog, type Log, type Telemetry } from './ports.js';
 import { concurrencyLimiter } from './rate-limiter.js';
 import { describeIssues, fromArray, listField, type RecipientSource } from './recipients.js';
 import { sleep as defaultSleep } from './retry.js';
-import { IssueList } from './validation.js';
+import { CappedIssues, IssueList } from './validation.js';
 import { METRICS } from '../settings.js';
 import { MAX_LISTED_RECIPIENT_ISSUES, parsePopulateRequest, type PopulateEnv, type PopulateRequest, type RecipientOrigin } from './populate-request.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECIPIENTS_PER_REQUEST, planBodies, type PlanStats } from './populate-bodies.js';
@@ -244,19 +244,12 @@ const precheckInline = async (
   limits: { maxBodyBytes: number; maxRecipients: number },
 ): Promise<void> => {
   const issues = new IssueList();
-  let listed = 0;
-  let unlisted = 0;
+  const capped = new CappedIssues(issues, MAX_LISTED_RECIPIENT_ISSUES);
   const stats: PlanStats = { recipients: 0, valid: 0, invalid: 0 };
   for await (const item of planBodies(fromArray(list), request, { ...limits, keepText: false }, stats)) {
-    if (item.kind !== 'invalid') continue;
-    for (const issue of item.issues) {
-      if (listed < MAX_LISTED_RECIPIENT_ISSUES) {
-        issues.add(listField(item.line, issue.field), issue.problem);
-        listed += 1;
-      } else unlisted += 1;
-    }
+    if (item.kind === 'invalid') for (const issue of item.issues) capped.add(listField(item.line, issue.field), issue.problem);
   }
-  if (unlisted > 0) issues.add('recipient_list', `and ${unlisted} more problems (the first ${MAX_LISTED_RECIPIENT_ISSUES} are listed)`);
+  capped.close('recipient_list');
   issues.throwIfAny();
 };
 

@@ -23,6 +23,34 @@ class IssueList {
   }
 }
 
+/**
+ * Problems of a long list (inline recipients): the first `cap` listed by field, the rest counted in one
+ * closing line, so an error stays readable however long the list.
+ */
+class CappedIssues {
+  readonly #issues: IssueList;
+  readonly #cap: number;
+  #listed = 0;
+  #unlisted = 0;
+
+  constructor(issues: IssueList, cap: number) {
+    this.#issues = issues;
+    this.#cap = cap;
+  }
+
+  add(field: string, problem: string): void {
+    if (this.#listed < this.#cap) {
+      this.#issues.add(field, problem);
+      this.#listed += 1;
+    } else this.#unlisted += 1;
+  }
+
+  /** Adds the closing count under `field`, when problems were left out. */
+  close(field: string): void {
+    if (this.#unlisted > 0) this.#issues.add(field, `and ${this.#unlisted} more problems (the first ${this.#cap} are listed)`);
+  }
+}
+
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -95,5 +123,5 @@ const readSecretName = (value: unknown, issues: IssueList): string | undefined =
   return undefined;
 };
 
-export { IssueList, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
+export { IssueList, CappedIssues, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };
