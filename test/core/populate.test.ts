@@ -148,6 +148,29 @@ describe('Function: parsePopulateRequest', () => {
   });
 });
 
+describe('Function: parsePopulateRequest (a long list of bad recipients)', () => {
+  it('lists the first 50 problems by index and field and counts the rest in one line', () => {
+    // Prepare
+    const recipient_list = Array.from({ length: 60 }, () => ({ k_to: 'not-an-array' }));
+
+    // Act
+    const error = (() => {
+      try {
+        parsePopulateRequest(base({ recipient_list }), { allowFile: false });
+      } catch (caught) {
+        return caught as InvalidRequestError;
+      }
+      throw new Error('the request was accepted');
+    })();
+
+    // Assess
+    expect(error.issues).toHaveLength(51);
+    expect(error.issues[0]!.field).toBe('recipient_list[0].k_to');
+    expect(error.issues[49]!.field).toBe('recipient_list[49].k_to');
+    expect(error.issues[50]).toEqual({ field: 'recipient_list', problem: 'and 10 more problems (the first 50 are listed)' });
+  });
+});
+
 describe('Function: checkRecipient', () => {
   const defaults = extraDefaults({ k_send_ts: 1767225600, company: 'Acme' });
 
