@@ -15,7 +15,7 @@ import { EVENTS, METRICS } from './settings.js';
 const REPORTING_MARGIN_MS = 30_000;
 
 export const handler = (event: unknown, context?: Context): Promise<PopulateResult> =>
-  invoke('populate', context, async ({ runId, telemetry, remainingMs }, labels) => {
+  invoke('populate', context, async ({ runId, telemetry, remainingMs, accountWaitMs }, labels) => {
     const request = parsePopulateRequest(event, { allowFile: false });
     label(labels, { provider: 'kahuna', secret: request.secret });
     const runtime = getRuntime();
@@ -23,7 +23,7 @@ export const handler = (event: unknown, context?: Context): Promise<PopulateResu
     const recipients = request.recipients.kind === 's3' ? await openS3Recipients(request.recipients) : undefined;
     // Kahuna's 10 requests in flight are per account: one populate of an account at a time.
     const release = await holdAccount(runtime.store, { provider: 'kahuna', account: request.secret }, runId, {
-      waitMs: Math.max(1_000, Math.min(120_000, remainingMs() / 4)),
+      waitMs: accountWaitMs(),
       log,
     });
     let result: PopulateResult;

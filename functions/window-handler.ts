@@ -11,7 +11,7 @@ import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.
 import { EVENTS } from './settings.js';
 
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
-  invoke(action, context, async ({ runId, telemetry, remainingMs }, labels) => {
+  invoke(action, context, async ({ runId, telemetry, accountWaitMs }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
     const request = parseWindowRequest(event, action);
     label(labels, { provider: request.provider, secret: request.secret, window: request.window });
@@ -30,8 +30,7 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
       runId,
       log,
       telemetry,
-      // Wait for another run of the account at most a quarter of what this invocation has left.
-      lockWaitMs: Math.max(1_000, Math.min(120_000, remainingMs() / 4)),
+      lockWaitMs: accountWaitMs(),
     });
     await runtime.publisher.publish(action === 'pause' ? EVENTS.campaignsPaused : EVENTS.campaignsResumed, result);
     log.info('run finished', { summary: result.summary });
