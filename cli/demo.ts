@@ -6,14 +6,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { exitCodeOfPopulate, parsePopulateRequest, runPopulate } from '../functions/core/populate.js';
+import { exitCodeOfPopulate } from '../functions/core/populate.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
-import { KahunaClient } from '../functions/providers/kahuna.js';
 import { startAllSims } from '../sim/index.js';
 import type { Io } from './main.js';
 import { runLocalWindow, type LocalContext } from './local.js';
-import { renderPopulateResult } from './populate.js';
+import { populateLocally, renderPopulateResult } from './populate.js';
 import { progressReporter, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
 
@@ -90,13 +88,8 @@ const runDemo = async (io: Io): Promise<number> => {
     say(`  "Price Drop Alert" (1000247), paused by marketing before the window, is still ${priceDrop}.`);
     say('  Every outcome above carries its reason; exit status 0 means every selected campaign is as wanted.');
     say('\n=== 09:00  Kahuna: add this morning\'s three sign-ups to adaptive campaign 999, each job tracked to DONE\n');
-    const populate = parsePopulateRequest(DEMO_POPULATE, { allowFile: false });
-    const populated = await runPopulate(populate, {
-      client: new KahunaClient({ credentials: { ...sims.secrets.kahuna } }),
-      runId: randomUUID(),
-      // Our own simulator: status reads every 200 ms instead of the vendor's one per 30 s.
-      pollIntervalMs: 200,
-    });
+    // Our own simulator: status reads every 200 ms instead of the vendor's one per 30 s.
+    const populated = await populateLocally(DEMO_POPULATE, { secretsFile, pollIntervalMs: 200 });
     say(renderPopulateResult(populated));
     worst = Math.max(worst, exitCodeOfPopulate(populated));
 

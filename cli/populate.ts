@@ -45,8 +45,17 @@ const renderPopulateResult = (result: PopulateResult): string => {
   ].join('\n');
 };
 
-const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
-  const input = await readEventFile(options.event!, io.stdin);
+interface LocalPopulateOptions {
+  readonly secretsFile: string;
+  readonly dryRun?: boolean;
+  /** Where to say what is being sent. */
+  readonly progress?: NodeJS.WritableStream;
+  /** Status reads of a job; the vendor asks for at most one every 30 s (the default). */
+  readonly pollIntervalMs?: number;
+}
+
+/** Runs a populate request locally, as the Lambda would: credentials from the secrets file, recipients inline or from a file. */
+const populateLocally = async (input: unknown, options: LocalPopulateOptions): Promise<PopulateResult> => {
   const parsed = parsePopulateRequest(input, { allowFile: true });
   const request = options.dryRun ? { ...parsed, dryRun: true } : parsed;
   let recipients;
@@ -59,14 +68,24 @@ const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> =>
   } else if (request.recipients.kind === 's3') {
     throw new ConfigurationError('recipients.s3 is read by the Lambda; locally, download the object and use recipients.file');
   }
-  const secretString = await new FileSecretSource({ path: options.secrets }).getSecretString(request.secret);
+  const secretString = await new FileSecretSource({ path: options.secretsFile }).getSecretString(request.secret);
   const client = new KahunaClient({ credentials: parseKahunaCredentials(request.secret, secretString) });
-  io.stderr.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
-  const result = await runPopulate(request, { client, runId: randomUUID(), ...(recipients ? { recipients } : {}) });
+  options.progress?.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
+  return runPopulate(request, {
+    client,
+    runId: randomUUID(),
+    ...(recipients ? { recipients } : {}),
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+};
+
+const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
+  const input = await readEventFile(options.event!, io.stdin);
+  const result = await populateLocally(input, { secretsFile: options.secrets, dryRun: options.dryRun, progress: io.stderr });
   io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPopulateResult(result));
   // Credentials refused before anything was accepted: nothing was done, which is exit 2.
   if (result.accountRefused && result.summary.submitted === 0) return 2;
   return exitCodeOfPopulate(result);
 };
 
-export { runLocalPopulate, renderPopulateResult };
+export { runLocalPopulate, populateLocally, renderPopulateResult };
