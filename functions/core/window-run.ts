@@ -142,6 +142,8 @@ class WindowRun {
     const selection = compileSelection(this.#request.select, environmentId);
     const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
+    // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
+    if (windowResume && entries.size === 0) return [];
 
     const campaigns: Campaign[] = [];
     const seen = new Set<string>();

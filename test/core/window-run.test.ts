@@ -513,6 +513,20 @@ describe('Function: runWindow', () => {
     });
   });
 
+  describe('a window that paused nothing', () => {
+    it('resumes nothing and does not list the account', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'paused')]);
+
+      // Act
+      const result = await runWindow(resumeRequest(), deps(provider));
+
+      // Assess
+      expect(result.summary).toMatchObject({ selected: 0, changed: 0 });
+      expect(provider.calls).toEqual([]);
+    });
+  });
+
   describe('found out by the team', () => {
     it('a refused resume of a campaign someone cancelled meanwhile is unchanged, not changed', async () => {
       // Prepare
