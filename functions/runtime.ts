@@ -64,7 +64,12 @@ interface RunScope {
   readonly remainingMs: () => number;
   /** How long to wait for another run of the same account: a quarter of what is left, 1 s to 2 min. */
   readonly accountWaitMs: () => number;
+  /** When vendor calls must stop waiting out 429s (epoch ms): the invocation's end, less time to report. */
+  readonly vendorDeadline: () => number;
 }
+
+/** Left at the end of an invocation for recording outcomes and publishing the result. */
+const REPORTING_MARGIN_MS = 30_000;
 
 /** What the run was about, for logs and the Run Failed event; filled in as the request is read. */
 interface RunLabels {
@@ -103,8 +108,9 @@ const invoke = async <T>(action: string, context: Context | undefined, work: (sc
   const labels: RunLabels = { action };
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 15 * 60_000;
   const accountWaitMs = () => Math.max(1_000, Math.min(120_000, remainingMs() / 4));
+  const vendorDeadline = () => Date.now() + Math.max(0, remainingMs() - REPORTING_MARGIN_MS);
   try {
-    return await work({ runId, telemetry, remainingMs, accountWaitMs }, labels);
+    return await work({ runId, telemetry, remainingMs, accountWaitMs, vendorDeadline }, labels);
   } catch (error) {
     if (!(error instanceof CampaignsFailedError)) {
       telemetry.count(METRICS.runsFailed);
@@ -123,5 +129,5 @@ const label = (labels: RunLabels, values: Omit<RunLabels, 'action'>): void => {
   logger.appendKeys({ ...values, ...(values.secret ? { account: values.secret } : {}) });
 };
 
-export { getRuntime, invoke, label, log, logger, CampaignsFailedError };
+export { getRuntime, invoke, label, log, logger, CampaignsFailedError, REPORTING_MARGIN_MS };
 export type { Runtime, RunScope, RunLabels };

@@ -11,7 +11,7 @@ import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.
 import { EVENTS } from './settings.js';
 
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
-  invoke(action, context, async ({ runId, telemetry, accountWaitMs }, labels) => {
+  invoke(action, context, async ({ runId, telemetry, accountWaitMs, vendorDeadline }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
     const request = parseWindowRequest(event, action);
     label(labels, { provider: request.provider, secret: request.secret, window: request.window });
@@ -21,6 +21,7 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
       tokenCacheFor: runtime.tokenCacheFor,
       log,
       telemetry,
+      deadline: vendorDeadline,
     });
     log.info('run started', { dryRun: request.dryRun, scope: request.scope });
     const result = await runWindow(request, {

@@ -1,12 +1,18 @@
 /**
  * The one way any vendor module talks HTTP: Node's built-in fetch with a timeout per attempt, a rate
- * limiter, bounded retries with full-jitter backoff on network errors, 429 and 5xx (honouring
- * Retry-After), one re-authentication on 401, and typed errors. Credentials travel only in headers and
- * never reach an error message or a log line.
+ * limiter, bounded retries with full-jitter backoff on network errors and 5xx (honouring Retry-After),
+ * one re-authentication on 401, and typed errors. Credentials travel only in headers and never reach an
+ * error message or a log line.
+ *
+ * Every answer is untrusted: a redirect is never followed (a 3xx is a failure naming its status), a body
+ * is read up to a byte cap, every string in it is scrubbed of known credentials before anyone reads it,
+ * and a vendor's own error text is capped. A 429 is the vendor saying "not now", not a failed attempt: it
+ * is waited out, as long as the run's deadline allows.
  */
 import { TransportError, UnexpectedResponseError, VendorError, type VendorErrorBody } from './errors.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from './ports.js';
 import type { Limiter, RateLimitReport } from './rate-limiter.js';
+import { knownSecrets, vendorText, type Redactor } from './redact.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { METRICS } from '../settings.js';
 
@@ -59,10 +65,27 @@ interface HttpClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** A vendor asking to wait longer than this is not waited for: the call fails with its answer. */
   readonly maxRetryAfterMs?: number;
+  /** The most bytes an answer may have; a longer one fails the call without retry. */
+  readonly maxResponseBytes?: number;
+  /**
+   * When the run must stop waiting on the vendor (epoch ms): a throttled call (429) is retried until
+   * then, however many times the vendor says "not now". Defaults to MAX_THROTTLED_MS after the call began.
+   */
+  readonly deadline?: () => number;
+  readonly now?: () => number;
+  /** Removes credential values from vendor text; the process's known secrets by default. */
+  readonly redactor?: Redactor;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
+/**
+ * The largest answer we read: a deltaDNA list page of 1,000 campaigns is well under 2 MB, so 8 MiB leaves
+ * room for fields we do not know of while keeping a hostile body far from a 256 MB Lambda's memory.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** Without a run deadline, how long one call may keep waiting out 429s. */
+const MAX_THROTTLED_MS = 15 * 60_000;
 
 const buildUrl = (baseUrl: string, path: string, query?: Readonly<Record<string, string | number>>): string => {
   const url = new URL(baseUrl.replace(/\/+$/, '') + path);
@@ -70,13 +93,58 @@ const buildUrl = (baseUrl: string, path: string, query?: Readonly<Record<string,
   return url.toString();
 };
 
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
+/** The parsed body with every string scrubbed of known credentials, so nothing downstream sees one. */
+const parseJson = (text: string, redactor: Redactor): { ok: true; value: unknown } | { ok: false } => {
   if (text.trim() === '') return { ok: true, value: undefined };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: redactor.scrubJson(JSON.parse(text)) };
   } catch {
     return { ok: false };
   }
+};
+
+/** A vendor's error fields, scrubbed (again) and cut to a readable length. */
+const boundedErrorBody = (body: VendorErrorBody, redactor: Redactor): VendorErrorBody => ({
+  ...(body.title !== undefined ? { title: vendorText(body.title, redactor) } : {}),
+  ...(body.message !== undefined ? { message: vendorText(body.message, redactor) } : {}),
+  ...(body.traceId !== undefined ? { traceId: vendorText(body.traceId, redactor).slice(0, 100) } : {}),
+});
+
+/**
+ * Reads a body up to `maxBytes`: a longer one (announced or streamed) aborts the request and fails
+ * without retry, since asking again brings the same answer. A body that never ends meets the cap or the
+ * attempt's timeout, whichever comes first.
+ */
+const readCapped = async (
+  response: Response,
+  maxBytes: number,
+  controller: AbortController,
+  call: { vendor: string; operation: string },
+): Promise<string> => {
+  const tooLarge = (): UnexpectedResponseError => {
+    controller.abort();
+    return new UnexpectedResponseError({ ...call, reason: `the answer is larger than ${maxBytes} bytes (the most we read); not retried` });
+  };
+  const announced = Number(response.headers.get('content-length'));
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 };
 
 /** A short, credential-free reason from a fetch failure (its cause holds the socket error code). */
@@ -92,6 +160,8 @@ class HttpClient {
   readonly #log: Log;
   readonly #telemetry: Telemetry;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #maxResponseBytes: number;
+  readonly #redactor: Redactor;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
@@ -100,6 +170,8 @@ class HttpClient {
     this.#log = options.log ?? silentLog;
     this.#telemetry = options.telemetry ?? noTelemetry;
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#redactor = options.redactor ?? knownSecrets;
   }
 
   get vendor(): string {
@@ -109,7 +181,11 @@ class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const idempotent = request.idempotent ?? request.method === 'GET';
     const url = buildUrl(this.#options.baseUrl, request.path, request.query);
+    const now = this.#options.now ?? Date.now;
+    const started = now();
+    const deadline = this.#options.deadline?.() ?? started + MAX_THROTTLED_MS;
     let renewed = false;
+    let throttles = 0;
     for (let attempt = 1; ; attempt += 1) {
       let failure: VendorError | TransportError | UnexpectedResponseError;
       let retryAfterMs: number | undefined;
@@ -129,19 +205,42 @@ class HttpClient {
         if (!(error instanceof TransportError || error instanceof UnexpectedResponseError)) throw error;
         failure = error;
       }
-      // A call that is not idempotent (a populate creates a job) is retried only when the vendor answered
-      // that it did not process it (429, 5xx); after a network failure its outcome is unknown.
-      const answered = failure instanceof VendorError;
-      const mayRetry = failure.retryable && (idempotent || answered) && attempt < this.#retry.maxAttempts;
-      if (!mayRetry) throw failure;
       // A wait longer than a run can afford (a Lambda would time out waiting) ends the call instead.
       if (retryAfterMs !== undefined && retryAfterMs > (this.#options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) throw failure;
-      const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.#retry, this.#options.random));
+      let delay: number;
+      if (failure instanceof VendorError && failure.status === 429) {
+        // "Not now" (another tool on the account, a window we could not see) is no failed attempt: it is
+        // waited out, and only the run's deadline ends it. The limiter already holds the account.
+        throttles += 1;
+        attempt -= 1;
+        delay = Math.max(retryAfterMs ?? 0, backoffDelay(Math.min(throttles, 10), this.#retry, this.#options.random));
+        if (now() + delay > deadline) {
+          throw new VendorError(
+            {
+              vendor: failure.vendor,
+              operation: failure.operation,
+              status: 429,
+              body: { title: `still throttled after ${throttles} answers of 429, at the run's deadline` },
+              retryable: true,
+              ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
+            },
+            { cause: failure },
+          );
+        }
+      } else {
+        // A call that is not idempotent (a populate creates a job) is retried only when the vendor answered
+        // that it did not process it (5xx); after a network failure its outcome is unknown.
+        const answered = failure instanceof VendorError;
+        const mayRetry = failure.retryable && (idempotent || answered) && attempt < this.#retry.maxAttempts;
+        if (!mayRetry) throw failure;
+        delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.#retry, this.#options.random));
+      }
       this.#telemetry.count(METRICS.vendorRetries);
       this.#log.debug('retrying vendor call', {
         vendor: this.vendor,
         operation: request.operation,
         attempt,
+        throttles,
         delayMs: delay,
         reason: failure.message,
       });
@@ -175,18 +274,20 @@ class HttpClient {
     let text: string;
     try {
       this.#telemetry.count(METRICS.vendorRequests);
-      const response = await fetch(url, { method: request.method, headers, body, signal: controller.signal });
+      // Never follow a redirect: fetch would re-send the body (a key and password) to wherever it points.
+      const response = await fetch(url, { method: request.method, headers, body, signal: controller.signal, redirect: 'manual' });
       status = response.status;
       responseHeaders = response.headers;
-      text = await response.text();
+      text = await readCapped(response, this.#maxResponseBytes, controller, { vendor, operation: request.operation });
     } catch (error) {
+      if (error instanceof UnexpectedResponseError) throw error;
       const timedOut = controller.signal.aborted;
       throw new TransportError(
         {
           vendor,
           operation: request.operation,
           timedOut,
-          reason: timedOut ? `no answer within ${this.#timeoutMs} ms` : networkReason(error),
+          reason: timedOut ? `no answer within ${this.#timeoutMs} ms` : this.#redactor.scrub(networkReason(error)),
         },
         { cause: error },
       );
@@ -206,7 +307,16 @@ class HttpClient {
     const report = this.#options.readRateLimit?.(responseHeaders);
     if (report && this.#options.limiter) this.#options.limiter.observe(report);
 
-    const parsed = parseJson(text);
+    if (status >= 300 && status < 400) {
+      // Where it points is not ours to follow, nor to show: a Location may carry anything.
+      throw new UnexpectedResponseError({
+        vendor,
+        operation: request.operation,
+        reason: `HTTP ${status}, a redirect, not followed (campaign-ops never follows redirects; check the baseUrl)`,
+      });
+    }
+
+    const parsed = parseJson(text, this.#redactor);
     if (status >= 200 && status < 300) {
       if (!parsed.ok || (request.expectJson && parsed.value === undefined)) {
         throw new UnexpectedResponseError({
@@ -220,7 +330,7 @@ class HttpClient {
     }
 
     const retryAfterMs = parseRetryAfter(responseHeaders.get('retry-after'));
-    const errorBody = parsed.ok ? this.#options.readErrorBody(parsed.value) : {};
+    const errorBody = parsed.ok ? boundedErrorBody(this.#options.readErrorBody(parsed.value), this.#redactor) : {};
     const retryable = status === 429 || status >= 500 || status === 408;
     const error = new VendorError({
       vendor,
@@ -254,5 +364,5 @@ const checkBaseUrl = (value: string): string | undefined => {
   return 'must be https (plain http is allowed only on loopback: 127.0.0.1, localhost, ::1)';
 };
 
-export { HttpClient, checkBaseUrl, buildUrl, DEFAULT_TIMEOUT_MS };
+export { HttpClient, checkBaseUrl, buildUrl, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, MAX_THROTTLED_MS };
 export type { HttpRequest, HttpResponse, HttpClientOptions, Authenticator, Method };

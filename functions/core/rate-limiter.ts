@@ -89,9 +89,10 @@ class WindowedLimiter implements Limiter {
 
   observe(report: RateLimitReport): void {
     const window = this.#windowFor(report.limit);
-    if (!window || report.remaining < 0) return;
+    if (!window || report.remaining < 0 || !Number.isFinite(report.resetMs)) return;
     const now = this.#now();
-    const resetAt = now + report.resetMs;
+    // Whatever a caller passes on, never trust a report beyond the window it is about.
+    const resetAt = now + Math.min(Math.max(0, report.resetMs), window.vendorPeriodMs);
     // The vendor has counted `limit - remaining` requests since its window began, at (reset - period).
     // A reset given in whole seconds places that start only to the second: count our own sends over the
     // widest span it may cover, so that our own earlier requests are not taken for another process's
@@ -101,7 +102,7 @@ class WindowedLimiter implements Limiter {
     const resolutionMs = report.resetMs % 1000 === 0 ? 1000 : 0;
     const earliestStart = resetAt - window.vendorPeriodMs - resolutionMs;
     const ours = window.sent.filter((t) => t > earliestStart).length;
-    const missing = report.limit - report.remaining - ours;
+    const missing = Math.min(window.limit, report.limit) - report.remaining - ours;
     // Requests we do not know of: record them so they expire exactly when the vendor's window resets.
     const expiringAtReset = resetAt - window.periodMs;
     for (let i = 0; i < missing; i += 1) window.sent.push(expiringAtReset);

@@ -9,6 +9,7 @@ import { UnexpectedResponseError, describeError, type VendorErrorBody } from '..
 import { HttpClient, type Authenticator } from '../core/http.js';
 import { noTelemetry, silentLog, type Log, type Telemetry, type TokenCache } from '../core/ports.js';
 import { concurrencyLimiter, type Limiter } from '../core/rate-limiter.js';
+import { knownSecrets } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
 
@@ -60,8 +61,22 @@ const toCampaign = (raw: unknown, kind: CampaignKind, operation: string): Campai
   };
 };
 
-/** Renew a token this many ms before it expires, so a call never leaves with a token about to lapse. */
+/** Renew a token this many ms before it expires (at most half its life), so a call never leaves with a token about to lapse. */
 const EXPIRY_SKEW_MS = 60_000;
+/** Tokens last about 30 minutes when the vendor does not say (the Unity SDK caches them for 1800 s). */
+const DEFAULT_TOKEN_LIFETIME_S = 1_800;
+/** A lifetime the vendor states is believed within these bounds; outside them (1e20, -5, "soon") the default holds. */
+const TOKEN_LIFETIME_BOUNDS_S = { min: 60, max: 86_400 } as const;
+
+/** The token's lifetime in seconds: the vendor's `expiresIn` when it is a plausible number, else the default. */
+const tokenLifetimeSeconds = (expiresIn: unknown): number =>
+  typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= TOKEN_LIFETIME_BOUNDS_S.min && expiresIn <= TOKEN_LIFETIME_BOUNDS_S.max
+    ? expiresIn
+    : DEFAULT_TOKEN_LIFETIME_S;
+
+/** Campaigns per list page (the vendor honours up to 1000), and the most pages one listing reads. */
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_LIST_PAGES = 10_000;
 
 /**
  * Holds one account's idToken: reused from the cache while valid, renewed ahead of expiry, and renewed
@@ -104,7 +119,10 @@ class DeltaDnaTokens implements Authenticator {
   }
 
   #fresh(token: { expiresAt: number } | undefined): boolean {
-    return token !== undefined && token.expiresAt - EXPIRY_SKEW_MS > this.#now();
+    if (token === undefined || !Number.isFinite(token.expiresAt)) return false;
+    const now = this.#now();
+    const skew = Math.min(EXPIRY_SKEW_MS, Math.max(0, (token.expiresAt - now) / 2));
+    return token.expiresAt - skew > now && token.expiresAt - now <= TOKEN_LIFETIME_BOUNDS_S.max * 1000;
   }
 
   async #singleFlight(work: () => Promise<void>): Promise<void> {
@@ -125,6 +143,7 @@ class DeltaDnaTokens implements Authenticator {
     });
     const cachedExpiry = cached ? Date.parse(cached.expiresAt) : Number.NaN;
     if (cached && cached.token && this.#fresh({ expiresAt: cachedExpiry })) {
+      knownSecrets.add(cached.token);
       this.#token = { value: cached.token, expiresAt: cachedExpiry };
       this.#generation += 1;
       return;
@@ -145,8 +164,12 @@ class DeltaDnaTokens implements Authenticator {
     if (!isObject(body) || typeof body.idToken !== 'string' || body.idToken === '') {
       throw new UnexpectedResponseError({ vendor: VENDOR, operation: 'authenticate', reason: 'no idToken in the answer' });
     }
-    // Tokens last about 30 minutes when the vendor does not say (the Unity SDK caches them for 1800 s).
-    const lifetimeSeconds = typeof body.expiresIn === 'number' && body.expiresIn > 0 ? body.expiresIn : 1800;
+    // From here on the token is a credential of the run: scrubbed from whatever the vendor says next.
+    knownSecrets.add(body.idToken);
+    const lifetimeSeconds = tokenLifetimeSeconds(body.expiresIn);
+    if (lifetimeSeconds !== body.expiresIn && body.expiresIn !== undefined) {
+      this.#log.warn('deltaDNA gave an implausible token lifetime; using the default', { defaultSeconds: DEFAULT_TOKEN_LIFETIME_S });
+    }
     this.#authentications += 1;
     this.#generation += 1;
     this.#token = { value: body.idToken, expiresAt: this.#now() + lifetimeSeconds * 1000 };
@@ -170,6 +193,10 @@ interface DeltaDnaOptions {
   readonly telemetry?: Telemetry;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** When the run stops waiting out the vendor's 429s (epoch ms). */
+  readonly deadline?: () => number;
+  /** The most bytes one answer may have. */
+  readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 4;
@@ -193,11 +220,16 @@ class DeltaDnaProvider implements CampaignProvider {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     };
+    knownSecrets.add(options.credentials.key);
+    knownSecrets.add(options.credentials.password);
     this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now, common.log);
     this.#http = new HttpClient({ ...common, auth: this.tokens });
     this.#kind = options.kind ?? CampaignKind.eventTriggered;
-    const pageSize = options.pageSize ?? 100;
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError('pageSize must be 1..1000');
     this.#pageSize = pageSize;
   }
@@ -212,11 +244,18 @@ class DeltaDnaProvider implements CampaignProvider {
     );
   }
 
-  /** Every campaign the key can see, across games and environments, page by page until a short page. */
+  /**
+   * Every campaign the key can see, across games and environments, page by page until a short page.
+   * A vendor that serves the same page again (a full page with no campaign not seen before) would keep
+   * us paging forever: that ends the listing with an error, as does a list longer than MAX_LIST_PAGES.
+   */
   async *listCampaigns(): AsyncGenerator<Campaign> {
     const seen = new Set<string>();
     for (let page = 0; ; page += 1) {
       const operation = `list ${this.#kind} campaigns (page ${page})`;
+      if (page >= MAX_LIST_PAGES) {
+        throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: `the listing did not end within ${MAX_LIST_PAGES} pages of ${this.#pageSize}` });
+      }
       const { body } = await this.#http.send({
         method: 'GET',
         path: `/api/engage/v1/campaigns/${this.#kind}`,
@@ -225,14 +264,23 @@ class DeltaDnaProvider implements CampaignProvider {
         expectJson: true,
       });
       if (!Array.isArray(body)) throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'a list page that is not an array' });
+      let fresh = 0;
       for (const raw of body) {
         const campaign = toCampaign(raw, this.#kind, operation);
         // A campaign created while we page can shift others by one: never report one twice.
         if (seen.has(campaign.id)) continue;
         seen.add(campaign.id);
+        fresh += 1;
         yield campaign;
       }
       if (body.length < this.#pageSize) return;
+      if (fresh === 0) {
+        throw new UnexpectedResponseError({
+          vendor: VENDOR,
+          operation,
+          reason: `the pagination did not progress: page ${page} brought no campaign not already listed`,
+        });
+      }
     }
   }
 
@@ -255,5 +303,5 @@ class DeltaDnaProvider implements CampaignProvider {
   }
 }
 
-export { DeltaDnaProvider, DeltaDnaTokens, CampaignKind, parseDeltaDnaCredentials, DEFAULT_BASE_URL as DELTADNA_DEFAULT_BASE_URL };
+export { DeltaDnaProvider, DeltaDnaTokens, CampaignKind, parseDeltaDnaCredentials, tokenLifetimeSeconds, MAX_LIST_PAGES as DELTADNA_MAX_LIST_PAGES, DEFAULT_BASE_URL as DELTADNA_DEFAULT_BASE_URL };
 export type { DeltaDnaCredentials, DeltaDnaOptions };

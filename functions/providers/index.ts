@@ -16,6 +16,10 @@ interface ProviderContext {
   readonly telemetry?: Telemetry;
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
+  /** When the run stops waiting out the vendor's 429s (epoch ms); a Lambda's is its remaining time. */
+  readonly deadline?: () => number;
+  /** The most bytes one vendor answer may have. */
+  readonly maxResponseBytes?: number;
 }
 
 const createWindowProvider = async (
@@ -29,6 +33,8 @@ const createWindowProvider = async (
     ...(context.telemetry ? { telemetry: context.telemetry } : {}),
     ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
     ...(context.retry ? { retry: context.retry } : {}),
+    ...(context.deadline ? { deadline: context.deadline } : {}),
+    ...(context.maxResponseBytes !== undefined ? { maxResponseBytes: context.maxResponseBytes } : {}),
   };
   switch (provider) {
     case 'deltadna':

@@ -15,6 +15,7 @@ import type { PopulateEnv } from '../core/populate-request.js';
 import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateJob } from '../core/populate.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
 import { WindowedLimiter, limiterForAccount, type Limiter, type Release } from '../core/rate-limiter.js';
+import { knownSecrets } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
 
@@ -124,6 +125,11 @@ interface KahunaOptions {
   readonly telemetry?: Telemetry;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  /** When the run stops waiting out the vendor's 429s (epoch ms). */
+  readonly deadline?: () => number;
+  /** The most bytes one answer may have. */
+  readonly maxResponseBytes?: number;
 }
 
 class KahunaClient implements PopulateClient {
@@ -139,6 +145,9 @@ class KahunaClient implements PopulateClient {
     const limiter =
       maxInFlight < KAHUNA_MAX_IN_FLIGHT ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
     const authorization = `Basic ${Buffer.from(`${secretKey}:${apiKey}`, 'utf8').toString('base64')}`;
+    knownSecrets.add(secretKey);
+    knownSecrets.add(apiKey);
+    knownSecrets.addBasicAuth(secretKey, apiKey);
     this.#http = new HttpClient({
       vendor: VENDOR,
       baseUrl,
@@ -151,6 +160,9 @@ class KahunaClient implements PopulateClient {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     });
   }
 

@@ -10,12 +10,15 @@ import { UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js
 import { HttpClient } from '../core/http.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
 import { WindowedLimiter, limiterForAccount, type Limiter, type RateLimitReport, type RateWindow } from '../core/rate-limiter.js';
+import { knownSecrets } from '../core/redact.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
 
 const VENDOR = 'ocamba';
 const DEFAULT_BASE_URL = 'https://api.ocamba.com';
 const MAX_PAGE_SIZE = 100;
+/** The most pages one listing reads (100,000 campaigns): a longer list, or a `total` promising one, fails. */
+const MAX_LIST_PAGES = 1_000;
 
 /** Ocamba's documented limits per account (fixed windows, both apply) and its parallel-request bound. */
 const OCAMBA_LIMITS: { readonly windows: readonly RateWindow[]; readonly maxInFlight: number } = {
@@ -55,13 +58,51 @@ const readErrorBody = (body: unknown): VendorErrorBody =>
       }
     : {};
 
-/** `X-RateLimit-*` describe the tighter of the vendor's two windows; Reset is in seconds. */
+/** The documented window a reported limit belongs to: the one with that limit, else the tightest. */
+const windowOf = (limit: number): RateWindow =>
+  OCAMBA_LIMITS.windows.find((w) => w.limit === limit) ??
+  [...OCAMBA_LIMITS.windows].sort((a, b) => a.limit / a.periodMs - b.limit / b.periodMs)[0]!;
+
+/**
+ * Why a report is out of the documented range, or undefined when it is in it: a limit above what the
+ * vendor documents, a remaining count outside 0..limit, a reset beyond the window it belongs to.
+ */
+const rateLimitProblem = (report: RateLimitReport): string | undefined => {
+  const highest = Math.max(...OCAMBA_LIMITS.windows.map((w) => w.limit));
+  if (!Number.isInteger(report.limit) || report.limit < 1 || report.limit > highest) return `X-RateLimit-Limit outside 1..${highest}`;
+  if (!Number.isInteger(report.remaining) || report.remaining < 0 || report.remaining > report.limit) return 'X-RateLimit-Remaining outside 0..limit';
+  const periodMs = windowOf(report.limit).periodMs;
+  if (report.resetMs < 0 || report.resetMs > periodMs) return `X-RateLimit-Reset beyond its ${periodMs / 1000} s window`;
+  return undefined;
+};
+
+/** `X-RateLimit-*` describe the tighter of the vendor's two windows; Reset is in seconds. Unchecked: see `rateLimitReader`. */
 const readRateLimit = (headers: Headers): RateLimitReport | undefined => {
-  const limit = Number(headers.get('x-ratelimit-limit'));
-  const remaining = Number(headers.get('x-ratelimit-remaining'));
-  const reset = Number(headers.get('x-ratelimit-reset'));
-  if (!headers.has('x-ratelimit-remaining') || ![limit, remaining, reset].every(Number.isFinite)) return undefined;
-  return { limit, remaining, resetMs: Math.max(0, Math.ceil(reset * 1000)) };
+  const values = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((name) => headers.get(name)?.trim() ?? '');
+  if (values.some((value) => value === '' || value.length > 20)) return undefined;
+  const [limit, remaining, reset] = values.map(Number) as [number, number, number];
+  if (![limit, remaining, reset].every(Number.isFinite)) return undefined;
+  return { limit, remaining, resetMs: Math.ceil(reset * 1000) };
+};
+
+/**
+ * The headers as the limiter may trust them: a report outside the documented range (a Reset of 999999 s
+ * would hold the account for days, a Limit of 10^8 would make the limiter record 10^8 requests) is
+ * ignored, and said once per client.
+ */
+const rateLimitReader = (log: Log): ((headers: Headers) => RateLimitReport | undefined) => {
+  let warned = false;
+  return (headers) => {
+    const report = readRateLimit(headers);
+    if (!report) return undefined;
+    const problem = rateLimitProblem(report);
+    if (problem === undefined) return report;
+    if (!warned) {
+      warned = true;
+      log.warn('ignoring Ocamba rate-limit headers outside the documented range', { vendor: VENDOR, problem });
+    }
+    return undefined;
+  };
 };
 
 const toCampaign = (raw: unknown, operation: string): Campaign => {
@@ -90,6 +131,11 @@ interface OcambaOptions {
   readonly log?: Log;
   readonly telemetry?: Telemetry;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  /** When the run stops waiting out the vendor's 429s (epoch ms). */
+  readonly deadline?: () => number;
+  /** The most bytes one answer may have. */
+  readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_PAUSE_REASON = 'Paused by campaign-ops';
@@ -101,28 +147,42 @@ class OcambaProvider implements CampaignProvider {
 
   constructor(options: OcambaOptions) {
     const token = options.credentials.token;
+    knownSecrets.add(token);
+    const log = options.log ?? silentLog;
     this.#http = new HttpClient({
       vendor: VENDOR,
       baseUrl: options.credentials.baseUrl,
       limiter: options.limiter ?? accountLimiter(options.credentials),
       auth: { authorize: async () => ({ headers: { Authorization: `Bearer ${token}` }, generation: 0 }) },
       readErrorBody,
-      readRateLimit,
-      log: options.log ?? silentLog,
+      readRateLimit: rateLimitReader(log),
+      log,
       telemetry: options.telemetry ?? noTelemetry,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     });
     this.#pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   }
 
-  /** Pages until `total` campaigns were read (not by page length: a page may be served shorter). */
+  /**
+   * Pages until `total` campaigns were read (not by page length: a page may be served shorter). Bounded
+   * whatever the vendor says: no more pages than `total` calls for (plus one for a list that grew), a
+   * `total` beyond MAX_LIST_PAGES fails at once, and a page bringing no campaign not seen before fails
+   * the listing rather than paging on.
+   */
   async *listCampaigns(): AsyncGenerator<Campaign> {
     const seen = new Set<string>();
     let read = 0;
+    let lastPage = MAX_LIST_PAGES;
     for (let page = 1; ; page += 1) {
       const operation = `list campaigns (page ${page})`;
+      if (page > lastPage) {
+        throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: `the listing did not end within the ${lastPage} pages its total calls for` });
+      }
       const { body } = await this.#http.send({
         method: 'GET',
         path: '/v1/hood/campaigns',
@@ -130,18 +190,36 @@ class OcambaProvider implements CampaignProvider {
         operation,
         expectJson: true,
       });
-      if (!isObject(body) || typeof body.total !== 'number' || !Array.isArray(body.items)) {
-        throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'expected { total, items }' });
+      if (!isObject(body) || typeof body.total !== 'number' || !Number.isSafeInteger(body.total) || body.total < 0 || !Array.isArray(body.items)) {
+        throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'expected { total, items } with a whole, non-negative total' });
       }
+      const pagesNeeded = Math.ceil(body.total / this.#pageSize);
+      if (pagesNeeded > MAX_LIST_PAGES) {
+        throw new UnexpectedResponseError({
+          vendor: VENDOR,
+          operation,
+          reason: `the vendor reports ${body.total} campaigns, more than the ${MAX_LIST_PAGES * this.#pageSize} one listing reads`,
+        });
+      }
+      if (page === 1) lastPage = Math.min(MAX_LIST_PAGES, pagesNeeded + 1);
+      let fresh = 0;
       for (const raw of body.items) {
         const campaign = toCampaign(raw, operation);
         read += 1;
         if (seen.has(campaign.id)) continue;
         seen.add(campaign.id);
+        fresh += 1;
         yield campaign;
       }
       // An empty page before `total` means the list shrank while we paged: stop rather than loop.
       if (read >= body.total || body.items.length === 0) return;
+      if (fresh === 0) {
+        throw new UnexpectedResponseError({
+          vendor: VENDOR,
+          operation,
+          reason: `the pagination did not progress: page ${page} brought no campaign not already listed`,
+        });
+      }
     }
   }
 
@@ -174,5 +252,5 @@ class OcambaProvider implements CampaignProvider {
   }
 }
 
-export { OcambaProvider, OCAMBA_LIMITS, parseOcambaCredentials, readRateLimit as readOcambaRateLimit, DEFAULT_BASE_URL as OCAMBA_DEFAULT_BASE_URL };
+export { OcambaProvider, OCAMBA_LIMITS, parseOcambaCredentials, readRateLimit as readOcambaRateLimit, rateLimitProblem as ocambaRateLimitProblem, MAX_LIST_PAGES as OCAMBA_MAX_LIST_PAGES, DEFAULT_BASE_URL as OCAMBA_DEFAULT_BASE_URL };
 export type { OcambaCredentials, OcambaOptions };

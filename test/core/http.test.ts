@@ -5,6 +5,7 @@ import { TransportError, UnexpectedResponseError, VendorError, type VendorErrorB
 import { HttpClient, buildUrl, checkBaseUrl, type Authenticator, type HttpClientOptions } from '../../functions/core/http.js';
 import type { Log, Telemetry } from '../../functions/core/ports.js';
 import type { Limiter, RateLimitReport, Release } from '../../functions/core/rate-limiter.js';
+import { Redactor } from '../../functions/core/redact.js';
 
 // A tiny vendor on loopback: each test queues how the next requests are answered.
 type Responder = (req: IncomingMessage, res: ServerResponse) => void;
@@ -375,11 +376,11 @@ describe('Class: HttpClient', () => {
     });
 
     it('keeps the Retry-After on the error it surfaces', async () => {
-      // Prepare
+      // Prepare: a run whose deadline has come
       answer(json(429, { detail: 'slow down' }, { 'Retry-After': '1.5' }));
 
       // Act
-      const error = await failureOf(client({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }).send({ method: 'GET', path: '/x', operation: 'read x' }));
+      const error = await failureOf(client({ deadline: () => 0 }).send({ method: 'GET', path: '/x', operation: 'read x' }));
 
       // Assess
       expect(error).toBeInstanceOf(VendorError);
@@ -658,6 +659,149 @@ describe('Class: HttpClient', () => {
       // Assess
       expect(limiter.holds).toEqual([]);
     });
+  });
+});
+
+describe('Class: HttpClient against a vendor that cannot be trusted', () => {
+  it.each([301, 302, 303, 307, 308])('a vendor that redirects (%i) gets nothing re-sent elsewhere: the call fails naming the status', async (status) => {
+    // Prepare: the redirect points at another path of the same server, so a followed one would be seen
+    answer((_req, res) => {
+      res.writeHead(status, { Location: `${baseUrl}thief` });
+      res.end();
+    }, json(200, { stolen: true }));
+
+    // Act
+    const error = await failureOf(
+      client().send({ method: 'POST', path: '/api/authentication/v1/authenticate', json: { key: 'k', password: SECRET_TOKEN }, operation: 'authenticate', idempotent: true }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toContain(`HTTP ${status}`);
+    expect(error.message).toContain('redirect');
+    expect(seen.map((r) => r.url)).toEqual(['/api/authentication/v1/authenticate']);
+    expect((error as UnexpectedResponseError).retryable).toBe(false);
+  });
+
+  it('an answer longer than the byte cap fails without retry and says why', async () => {
+    // Prepare
+    answer(json(200, { items: 'x'.repeat(5_000) }));
+
+    // Act
+    const error = await failureOf(client({ maxResponseBytes: 1_000 }).send({ method: 'GET', path: '/campaigns', operation: 'list campaigns' }));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toContain('larger than 1000 bytes');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a body that never ends is cut at the byte cap, not read until memory runs out', async () => {
+    // Prepare: chunked, no Content-Length, a chunk every tick until the client goes away
+    let written = 0;
+    answer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        if (res.destroyed || req.socket.destroyed) return;
+        written += chunk.length;
+        if (res.write(chunk)) setImmediate(pump);
+        else res.once('drain', pump);
+      };
+      res.on('close', () => {});
+      pump();
+    });
+
+    // Act
+    const error = await failureOf(client({ maxResponseBytes: 1024 * 1024 }).send({ method: 'GET', path: '/campaigns', operation: 'list campaigns' }));
+
+    // Assess
+    expect(error.message).toContain('larger than 1048576 bytes');
+    expect(seen).toHaveLength(1);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('a vendor echoing the credentials in its error gets them scrubbed from the message, in every form', async () => {
+    // Prepare
+    const redactor = new Redactor();
+    redactor.add(SECRET_TOKEN);
+    redactor.add('hunter2-password');
+    redactor.addBasicAuth('secret-key-1', 'hunter2-password');
+    const basic = Buffer.from('secret-key-1:hunter2-password').toString('base64');
+    const echoed = `you sent Authorization: Bearer ${SECRET_TOKEN}, Basic ${basic}, password=${encodeURIComponent('hunter2-password')} b64=${Buffer.from(SECRET_TOKEN).toString('base64')}`;
+    answer(json(400, { title: `bad ${SECRET_TOKEN}`, detail: echoed, traceId: SECRET_TOKEN }));
+
+    // Act
+    const error = (await failureOf(client({ redactor }).send({ method: 'GET', path: '/x', operation: 'read x' }))) as VendorError;
+
+    // Assess
+    const everything = `${error.message} ${JSON.stringify(error.body)} ${error.vendorMessage}`;
+    for (const secret of [SECRET_TOKEN, 'hunter2-password', basic, Buffer.from(SECRET_TOKEN).toString('base64')]) expect(everything).not.toContain(secret);
+    expect(error.vendorMessage).toContain('[redacted]');
+  });
+
+  it('a credential inside a successful answer (a campaign name) is scrubbed before anyone reads it', async () => {
+    // Prepare
+    const redactor = new Redactor();
+    redactor.add(SECRET_TOKEN);
+    answer(json(200, [{ id: 1, name: `Spring sale ${SECRET_TOKEN}`, [SECRET_TOKEN]: 'key' }]));
+
+    // Act
+    const response = await client({ redactor }).send({ method: 'GET', path: '/campaigns', operation: 'list campaigns' });
+
+    // Assess
+    expect(JSON.stringify(response.body)).not.toContain(SECRET_TOKEN);
+    expect(response.body).toEqual([{ id: 1, name: 'Spring sale [redacted]', '[redacted]': 'key' }]);
+  });
+
+  it("a vendor's error text is cut to a readable length", async () => {
+    // Prepare
+    answer(json(400, { title: 'Bad request', detail: 'y'.repeat(100_000) }));
+
+    // Act
+    const error = (await failureOf(client().send({ method: 'GET', path: '/x', operation: 'read x' }))) as VendorError;
+
+    // Assess
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.vendorMessage).toContain('more characters');
+  });
+
+  it('a neighbour on the account making every call meet 429s does not fail it: 429s are waited out, not counted as attempts', async () => {
+    // Prepare: more 429s in a row than the policy has attempts
+    answer(json(429, {}), json(429, {}), json(429, {}), json(429, {}), json(429, {}), json(429, {}), json(200, { ok: true }));
+
+    // Act
+    const response = await client({ retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 } }).send({ method: 'GET', path: '/x', operation: 'read x' });
+
+    // Assess
+    expect(response.body).toEqual({ ok: true });
+    expect(seen).toHaveLength(7);
+    expect(sleeps).toHaveLength(6);
+  });
+
+  it("429s are waited out only until the run's deadline, which ends the call with the vendor's answer", async () => {
+    // Prepare: a clock the sleeps move forward, and a deadline 10 s away
+    let clock = 1_000_000;
+    answer(json(429, {}, { 'Retry-After': '2' }));
+
+    // Act
+    const error = (await failureOf(
+      client({
+        now: () => clock,
+        deadline: () => 1_000_000 + 10_000,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+        },
+      }).send({ method: 'GET', path: '/x', operation: 'read x' }),
+    )) as VendorError;
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorError);
+    expect(error.status).toBe(429);
+    expect(error.message).toContain("run's deadline");
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
   });
 });
 
