@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBridgePublisher, EventPublishError, trimDetail } from '../../functions/adapters/aws/eventbridge-publisher.js';
+import { knownSecrets } from '../../functions/core/redact.js';
 
 const client = new EventBridgeClient({ region: 'us-east-1' });
 const eventBridge = mockClient(client);
@@ -104,6 +105,21 @@ describe('Adapter: EventBridgePublisher', () => {
   beforeEach(() => {
     eventBridge.reset();
     sleep.mockClear();
+  });
+
+  it('an event never carries a credential the process has read, wherever in the detail it hides', async () => {
+    // Prepare
+    knownSecrets.add('pw-publisher-7f3e9a');
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    const detail = { ...windowResult(1), error: 'vendor said: bad password pw-publisher-7f3e9a', campaigns: [{ ...campaign(1), name: 'pw-publisher-7f3e9a' }] };
+
+    // Act
+    await publisher().publish('Run Failed', detail);
+
+    // Assess
+    const sent = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!;
+    expect(sent).not.toContain('pw-publisher-7f3e9a');
+    expect(JSON.parse(sent).error).toBe('vendor said: bad password [redacted]');
   });
 
   it('puts the result on the bus with the campaign-ops source and the detail type given', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMetrics, RunTelemetry } from '../../functions/adapters/aws/powertools.js';
+import { asLog, createLogger, createMetrics, RunTelemetry } from '../../functions/adapters/aws/powertools.js';
+import { knownSecrets } from '../../functions/core/redact.js';
 
 /** The EMF documents Powertools wrote on stdout during `act`. */
 const emfWrittenBy = (act: () => void): Record<string, unknown>[] => {
@@ -58,5 +59,33 @@ describe('Class: RunTelemetry', () => {
 
     // Assess
     expect(documents).toEqual([]);
+  });
+});
+
+describe('Function: asLog', () => {
+  it('a log line never carries a credential the process has read, in its message or its fields', () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_DEV', '');
+    knownSecrets.add('tok-logline-55aa77');
+    const lines: string[] = [];
+    const capture = (chunk: unknown): boolean => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const log = asLog(createLogger());
+
+    // Act
+    try {
+      log.error('vendor answered tok-logline-55aa77', { detail: { said: 'Bearer tok-logline-55aa77' } });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+
+    // Assess
+    const written = lines.join('');
+    expect(written).toContain('[redacted]');
+    expect(written).not.toContain('tok-logline-55aa77');
   });
 });

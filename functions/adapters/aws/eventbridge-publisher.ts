@@ -5,6 +5,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENTS } from '../../settings.js';
 import { silentLog } from '../../core/ports.js';
+import { knownSecrets } from '../../core/redact.js';
 import type { Log, ResultPublisher } from '../../core/ports.js';
 
 /** The result could not be put on the bus. Carries no detail content. */
@@ -154,8 +155,10 @@ class EventBridgePublisher implements ResultPublisher {
 
   async publish(detailType: string, detail: object): Promise<void> {
     const budget = this.#maxEntryBytes - bytesOf(EVENTS.source) - bytesOf(detailType) - TIME_BYTES;
-    const fitted = trimDetail(detail, budget);
-    if (fitted !== detail) {
+    // The last gate before the bus: no credential the process has read leaves in an event.
+    const clean = knownSecrets.scrubJson(detail) as object;
+    const fitted = trimDetail(clean, budget);
+    if (fitted !== clean) {
       this.#log.warn('result trimmed to fit the event size limit', {
         detailType,
         truncated: (fitted as { truncated?: unknown }).truncated,

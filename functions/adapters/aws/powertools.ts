@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Log, Telemetry } from '../../core/ports.js';
+import { knownSecrets } from '../../core/redact.js';
 import { METRICS } from '../../settings.js';
 
 const createLogger = (): Logger => new Logger({ serviceName: METRICS.service });
@@ -39,7 +40,18 @@ class RunTelemetry implements Telemetry {
   }
 }
 
-/** The Powertools Logger already has the Log shape; this only narrows the type. */
-const asLog = (logger: Logger): Log => logger;
+/**
+ * The Powertools Logger as the core's Log, with every line scrubbed of the credentials the process has
+ * read: vendor text is scrubbed where it enters, and this is the last gate before CloudWatch.
+ */
+const asLog = (logger: Logger): Log => {
+  const scrubbed = (extra: Record<string, unknown>[]): Record<string, unknown>[] => extra.map((item) => knownSecrets.scrubJson(item) as Record<string, unknown>);
+  return {
+    debug: (message, ...extra) => logger.debug(knownSecrets.scrub(message), ...scrubbed(extra)),
+    info: (message, ...extra) => logger.info(knownSecrets.scrub(message), ...scrubbed(extra)),
+    warn: (message, ...extra) => logger.warn(knownSecrets.scrub(message), ...scrubbed(extra)),
+    error: (message, ...extra) => logger.error(knownSecrets.scrub(message), ...scrubbed(extra)),
+  };
+};
 
 export { createLogger, createMetrics, RunTelemetry, asLog };
