@@ -28,6 +28,27 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
 };
 
 describe('Provider: ocamba', () => {
+  it("a neighbour on the account throttling a pause more times in a row than there are attempts does not fail it: the vendor only said \"not now\"", async () => {
+    // Prepare: more 429s (Ocamba's "too many parallel requests", no wait given) than the policy has attempts
+    sim = await startOcambaSim(demoOcambaOptions());
+    const provider = providerFor(sim);
+    sim.inject({
+      method: 'POST',
+      path: '/v1/hood/campaigns/1000248/pause',
+      times: FAST_RETRY.maxAttempts + 2,
+      fault: { status: 429, body: { code: 429, title: 'Too many requests.' }, headers: { 'Retry-After': '-1' } },
+    });
+    const campaign = await provider.getCampaign('1000248');
+
+    // Act
+    await provider.pause(campaign, 'Nightly');
+
+    // Assess
+    const pauses = sim.requests.filter((r) => r.path === '/v1/hood/campaigns/1000248/pause');
+    expect(pauses.map((r) => r.status)).toEqual([...Array<number>(FAST_RETRY.maxAttempts + 2).fill(429), 204]);
+    expect((await provider.getCampaign('1000248')).status).toBe('paused');
+  });
+
   it('pages by total and maps statuses, labels and ids', async () => {
     // Prepare
     sim = await startOcambaSim({ ...demoOcambaOptions(), campaigns: [...demoOcambaOptions().campaigns, ...manyCampaigns(230)] });
