@@ -255,6 +255,11 @@ class CampaignOpsStack extends Stack {
       runMetric(METRICS.runsFailed),
       'A run failed as a whole (invalid request, credentials, vendor unreachable): see the Run Failed event.',
     );
+    alarm(
+      'ResultsUnpublishedAlarm',
+      runMetric(METRICS.resultsUnpublished),
+      'A populate result could not be put on the bus (the run went on and was not retried): its result is in the function logs.',
+    );
     for (const { queue, what } of deadLetterQueues) {
       alarm(
         `${queue.node.id}Alarm`,

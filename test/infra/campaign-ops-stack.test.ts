@@ -457,8 +457,8 @@ describe('Stack: CampaignOpsStack', () => {
   });
 
   describe('alarms', () => {
-    it('alarms on failed and rejected campaigns and failed runs, from the handlers metrics', () => {
-      for (const metricName of [METRICS.campaignsFailed, METRICS.campaignsRejected, METRICS.runsFailed]) {
+    it('alarms on failed and rejected campaigns, failed runs and unpublished results, from the handlers metrics', () => {
+      for (const metricName of [METRICS.campaignsFailed, METRICS.campaignsRejected, METRICS.runsFailed, METRICS.resultsUnpublished]) {
         // Act / Assess
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: METRICS.namespace,
@@ -484,7 +484,7 @@ describe('Stack: CampaignOpsStack', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
 
       // Assess
-      expect(alarms).toHaveLength(3 + queues.length + functions.length);
+      expect(alarms).toHaveLength(4 + queues.length + functions.length);
       for (const alarm of alarms) {
         expect(alarm.Properties).toMatchObject({ TreatMissingData: 'notBreaching', Threshold: 1, AlarmActions: [{ Ref: logicalId('Alarms') }] });
       }
