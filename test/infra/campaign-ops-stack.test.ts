@@ -403,6 +403,22 @@ describe('Stack: CampaignOpsStack', () => {
         expect(grantedOn(role, 'logs:PutLogEvents')).toHaveLength(1);
       }
     });
+
+    it('lets populate touch only the Kahuna account leases in the table: no scan, no query, no batch, no window entry', () => {
+      // Prepare
+      const table = { 'Fn::GetAtt': [logicalId('WindowState'), 'Arn'] };
+
+      // Act
+      const dynamo = statementsOfRole(roleId('Populate')).filter((statement) =>
+        asList(statement.Action as string | string[]).some((action) => action.startsWith('dynamodb:')),
+      );
+
+      // Assess: a lease is taken and renewed with a conditional put, and given back with a conditional delete.
+      expect(dynamo).toHaveLength(1);
+      expect([...asList(dynamo[0]!.Action as string | string[])].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+      expect(dynamo[0]!.Resource).toEqual(table);
+      expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LOCK#kahuna#*'] } });
+    });
   });
 
   describe('state and secrets', () => {
