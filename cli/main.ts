@@ -7,6 +7,7 @@ import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
 import { checkProviderName, localProvider, readEventFile, runLocalWindow, type LocalContext } from './local.js';
+import { printableJson, printableLines } from './printable.js';
 import { progressReporter, renderWindowResult, table } from './render.js';
 import { runDemo } from './demo.js';
 import { runSimulators } from './sim.js';
@@ -35,7 +36,7 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   } finally {
     progress.finish();
   }
-  print(io.stdout, options.json ? JSON.stringify(result, null, 2) : renderWindowResult(result));
+  print(io.stdout, options.json ? printableJson(result) : renderWindowResult(result));
   return exitCodeOf(result);
 };
 
@@ -46,7 +47,7 @@ const environmentsCommand = async (options: CliOptions, io: Io): Promise<number>
   print(
     io.stdout,
     options.json
-      ? JSON.stringify(environments, null, 2)
+      ? printableJson(environments)
       : table(['id', 'game', 'environment'], environments.map((e) => [String(e.id), e.game, e.name])),
   );
   return 0;
@@ -68,10 +69,11 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
   print(
     io.stdout,
     options.json
-      ? JSON.stringify(campaigns, null, 2)
+      ? printableJson(campaigns)
       : table(
           ['id', 'name', 'status', 'vendor status', 'environment / labels'],
           campaigns.map((c) => [c.id, c.name, c.status, c.vendorStatus, c.environment !== undefined ? String(c.environment) : c.labels.join(', ')]),
+          [24, 48, 12, 24],
         ),
   );
   return 0;
@@ -109,7 +111,7 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
     const code = exitCodeOfError(error);
     const hint = error instanceof UsageError ? '\n\nRun campaign-ops --help for usage.' : '';
     const credentials = error instanceof VendorError && code === 2 ? ' (check the credentials in the secret)' : '';
-    print(io.stderr, `campaign-ops: ${describeError(error)}${credentials}${hint}`);
+    print(io.stderr, `campaign-ops: ${printableLines(describeError(error))}${credentials}${hint}`);
     return code;
   }
 };

@@ -13,6 +13,7 @@ import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kah
 import type { CliOptions } from './args.js';
 import { readEventFile } from './local.js';
 import type { Io } from './main.js';
+import { MAX_CELL, printable, printableJson, printableLines } from './printable.js';
 import { table } from './render.js';
 
 const renderPopulateResult = (result: PopulateResult): string => {
@@ -34,13 +35,13 @@ const renderPopulateResult = (result: PopulateResult): string => {
     ? `\nInvalid recipients (skipped):\n${table(['line', 'reason'], result.invalidRecipients.map((i) => [String(i.line), i.reason]))}\n`
     : '';
   return [
-    `${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`,
+    printable(`${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`, 2 * MAX_CELL),
     '',
     result.requests.length ? requests : '(no request)',
     invalid,
     `${s.recipients} recipients (${s.valid} valid, ${s.invalid} invalid) in ${s.requests} requests: ${s.submitted} submitted, ${s.failedRequests} failed; ` +
       `jobs ${s.jobsDone} done, ${s.jobsFailed} failed; users ${s.usersScheduled} scheduled, ${s.usersNotFound} not found`,
-    ...(result.error ? [`error: ${result.error}`] : []),
+    ...(result.error ? [`error: ${printableLines(result.error)}`] : []),
     '',
   ].join('\n');
 };
@@ -70,7 +71,7 @@ const populateLocally = async (input: unknown, options: LocalPopulateOptions): P
   }
   const secretString = await new FileSecretSource({ path: options.secretsFile }).getSecretString(request.secret);
   const client = new KahunaClient({ credentials: parseKahunaCredentials(request.secret, secretString) });
-  options.progress?.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
+  options.progress?.write(`populate: sending to kahuna campaign ${printable(request.campaignConfig.campaign_id)} (env ${printable(request.env)})...\n`);
   return runPopulate(request, {
     client,
     runId: randomUUID(),
@@ -82,7 +83,7 @@ const populateLocally = async (input: unknown, options: LocalPopulateOptions): P
 const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
   const input = await readEventFile(options.event!, io.stdin);
   const result = await populateLocally(input, { secretsFile: options.secrets, dryRun: options.dryRun, progress: io.stderr });
-  io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPopulateResult(result));
+  io.stdout.write(options.json ? `${printableJson(result)}\n` : renderPopulateResult(result));
   // Credentials refused before anything was accepted: nothing was done, which is exit 2.
   if (result.accountRefused && result.summary.submitted === 0) return 2;
   return exitCodeOfPopulate(result);
