@@ -7,6 +7,7 @@ import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
 import { checkProviderName, localProvider, readEventFile, runLocalWindow, type LocalContext } from './local.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { printableJson, printableLines } from './printable.js';
 import { progressReporter, renderWindowResult, table } from './render.js';
 import { runDemo } from './demo.js';
@@ -17,6 +18,8 @@ interface Io {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream;
+  /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
+  readonly signal?: AbortSignal;
 }
 
 const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -32,11 +35,21 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state };
   let result: WindowResult;
   try {
-    result = await runLocalWindow(input, action, { ...context, dryRun: options.dryRun, onProgress: (p) => progress.update(p) });
+    result = await runLocalWindow(input, action, {
+      ...context,
+      dryRun: options.dryRun,
+      onProgress: (p) => progress.update(p),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
   } finally {
     progress.finish();
   }
   print(io.stdout, options.json ? printableJson(result) : renderWindowResult(result));
+  if (result.interrupted) {
+    // The lease is already given back: the next run can start at once.
+    print(io.stderr, 'interrupted: run again to settle');
+    return EXIT_INTERRUPTED;
+  }
   return exitCodeOf(result);
 };
 
@@ -79,6 +92,9 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
   return 0;
 };
 
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+
 /** 2 for what a person must fix before anything can run; 1 for a run that could not finish. */
 const exitCodeOfError = (error: unknown): number => {
   if (error instanceof UsageError || error instanceof InvalidRequestError || error instanceof ConfigurationError) return 2;
@@ -105,7 +121,7 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
       case 'demo':
         return await runDemo(io);
       case 'sim':
-        return await runSimulators(io);
+        return await runSimulators(io, io.signal ? untilAborted(io.signal) : undefined);
     }
   } catch (error) {
     const code = exitCodeOfError(error);
@@ -116,5 +132,5 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
   }
 };
 
-export { main, exitCodeOfError };
+export { main, exitCodeOfError, processIo };
 export type { Io };

@@ -11,6 +11,7 @@ import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateRes
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kahuna.js';
 import type { CliOptions } from './args.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { readEventFile } from './local.js';
 import type { Io } from './main.js';
 import { MAX_CELL, printable, printableJson, printableLines } from './printable.js';
@@ -53,6 +54,8 @@ interface LocalPopulateOptions {
   readonly progress?: NodeJS.WritableStream;
   /** Status reads of a job; the vendor asks for at most one every 30 s (the default). */
   readonly pollIntervalMs?: number;
+  /** Ctrl-C: send no further request, report what was sent. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs a populate request locally, as the Lambda would: credentials from the secrets file, recipients inline or from a file. */
@@ -77,13 +80,24 @@ const populateLocally = async (input: unknown, options: LocalPopulateOptions): P
     runId: randomUUID(),
     ...(recipients ? { recipients } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 };
 
 const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
   const input = await readEventFile(options.event!, io.stdin);
-  const result = await populateLocally(input, { secretsFile: options.secrets, dryRun: options.dryRun, progress: io.stderr });
+  const result = await populateLocally(input, {
+    secretsFile: options.secrets,
+    dryRun: options.dryRun,
+    progress: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
   io.stdout.write(options.json ? `${printableJson(result)}\n` : renderPopulateResult(result));
+  if (result.interrupted) {
+    // Not "run again": that would send the sent requests twice. The table says which were sent.
+    io.stderr.write('interrupted: the requests listed were sent, the rest were not; send only the rest again\n');
+    return EXIT_INTERRUPTED;
+  }
   // Credentials refused before anything was accepted: nothing was done, which is exit 2.
   if (result.accountRefused && result.summary.submitted === 0) return 2;
   return exitCodeOfPopulate(result);

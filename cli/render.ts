@@ -55,7 +55,10 @@ const renderWindowResult = (result: WindowResult): string => {
     result.campaigns.length === 0
       ? '(no campaign selected)'
       : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 12, 32, 24]);
-  return `${title}\n\n${body}\n\n${summaryLine(result)}${result.error ? `\nerror: ${printableLines(result.error)}` : ''}\n`;
+  const stopped = result.interrupted
+    ? `\nnot started: ${result.interrupted.notStarted}${result.interrupted.listingComplete ? '' : ' or more (the listing was not finished)'} (interrupted)`
+    : '';
+  return `${title}\n\n${body}\n\n${summaryLine(result)}${stopped}${result.error ? `\nerror: ${printableLines(result.error)}` : ''}\n`;
 };
 
 /** Progress for a run: a counter rewritten in place on a terminal, one line per campaign elsewhere. */
