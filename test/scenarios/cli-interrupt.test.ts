@@ -89,3 +89,27 @@ describe('Scenario: Ctrl-C during a window run from the command line', () => {
     expect(BULK.every((c) => pausePosts(c.id) === 1)).toBe(true);
   });
 });
+
+describe('Scenario: Ctrl-C during a populate from the command line', () => {
+  it('sends nothing after the stop, says so, and exits 130', async () => {
+    // Prepare
+    const before = h.sims.kahuna.requests.length;
+    const event = await h.writeEvent({
+      provider: 'kahuna',
+      secret: 'campaign-ops/kahuna-sandbox',
+      env: 's',
+      campaign_config: { campaign_id: 999, cred_type: 'email' },
+      recipient_list: [{ k_to: ['a@example.com'] }],
+      wait: false,
+    });
+
+    // Act: Ctrl-C as soon as the command says it is about to send.
+    const run = await h.cli(['populate', '--event', event], '', { interruptWhen: (stderr) => stderr.includes('populate: sending') });
+
+    // Assess
+    expect(run.code).toBe(130);
+    expect(run.stdout).toMatch(/error: interrupted: no further request was sent; recipients from \d+ on were not sent/);
+    expect(run.stderr).toMatch(/^interrupted: the requests listed were sent, the rest were not/m);
+    expect(h.sims.kahuna.requests.length).toBe(before);
+  });
+});
