@@ -11,10 +11,10 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PopulateResult } from '../../functions/core/populate.js';
 import type { WindowResult } from '../../functions/core/result.js';
-import { ENVIRONMENT, EVENTS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../functions/settings.js';
+import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../functions/settings.js';
 import { startAllSims, type AllSims } from '../../sim/index.js';
 import { motoClientConfig, startMoto, type Moto } from '../support/moto.js';
 
@@ -342,18 +342,26 @@ describe('Integration: Lambda handlers on moto', () => {
       recipient_list: [{ k_to: ['a@example.com'] }, { k_to: ['b@example.com'] }],
       wait: false,
     };
+    const { RunTelemetry } = await import('../../functions/adapters/aws/powertools.js');
+    const counted = vi.spyOn(RunTelemetry.prototype, 'count');
 
     // Act
     let invoked;
+    let counts: string[];
+    let putEvents: number;
     try {
       invoked = await invokeAsync(handlers.populate, request);
     } finally {
+      counts = counted.mock.calls.map(([name]) => name);
+      putEvents = bus.commandCalls(PutEventsCommand).length;
+      counted.mockRestore();
       bus.restore();
     }
 
     // Assess
     expect(invoked.attempts).toBe(1);
-    expect(bus.commandCalls(PutEventsCommand).length).toBeGreaterThan(0);
+    expect(putEvents).toBeGreaterThan(0);
+    expect(counts).toContain(METRICS.resultsUnpublished);
     const populates = sims.kahuna.requests.filter((r) => r.method === 'POST');
     expect(populates).toHaveLength(1);
     expect(sims.kahuna.jobs.map((j) => j.recipients)).toEqual([2]);
