@@ -45,7 +45,8 @@ Options:
   --json           print exactly the result object on stdout
 
 Exit status: 0 every selected campaign is as wanted; 1 some campaign was rejected or failed;
-2 nothing was done: the request, configuration or credentials are invalid.
+2 nothing was done: the request, configuration or credentials are invalid; 130 interrupted
+(Ctrl-C: nothing new is started, what was done is shown; a second Ctrl-C quits at once).
 `;
 
 const parseCommandLine = (argv: readonly string[]): CliOptions => {

@@ -14,6 +14,7 @@ import { runLocalWindow, type LocalContext } from './local.js';
 import { populateLocally, renderPopulateResult } from './populate.js';
 import { progressReporter, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 
 const DELTADNA_WINDOW = {
   provider: 'deltadna',
@@ -43,6 +44,14 @@ const DEMO_POPULATE = {
   ],
 };
 
+/** A person pressed Ctrl-C: the demo starts no further step. */
+class DemoInterrupted extends Error {
+  constructor(message = 'the demo was interrupted', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DemoInterrupted';
+  }
+}
+
 const runDemo = async (io: Io): Promise<number> => {
   const sims = await startAllSims();
   const stateDir = await mkdtemp(join(tmpdir(), 'campaign-ops-demo-'));
@@ -53,10 +62,12 @@ const runDemo = async (io: Io): Promise<number> => {
     await writeFile(secretsFile, JSON.stringify(simSecretsFile(sims), null, 2), { mode: 0o600 });
     const context: LocalContext = { secretsFile, stateDir };
     const step = async (title: string, request: object, action: 'pause' | 'resume', dryRun = false): Promise<WindowResult> => {
+      if (io.signal?.aborted) throw new DemoInterrupted();
       say(`\n=== ${title}\n`);
       const progress = progressReporter(io.stderr, `${action}${dryRun ? ' (dry run)' : ''}`);
       try {
-        const result = await runLocalWindow(request, action, { ...context, dryRun, onProgress: (p) => progress.update(p) });
+        const signal = io.signal ? { signal: io.signal } : {};
+        const result = await runLocalWindow(request, action, { ...context, dryRun, onProgress: (p) => progress.update(p), ...signal });
         say(renderWindowResult(result));
         worst = Math.max(worst, exitCodeOf(result));
         return result;
@@ -88,12 +99,17 @@ const runDemo = async (io: Io): Promise<number> => {
     say(`  "Price Drop Alert" (1000247), paused by marketing before the window, is still ${priceDrop}.`);
     say('  Every outcome above carries its reason; exit status 0 means every selected campaign is as wanted.');
     say('\n=== 09:00  Kahuna: add this morning\'s three sign-ups to adaptive campaign 999, each job tracked to DONE\n');
+    if (io.signal?.aborted) throw new DemoInterrupted();
     // Our own simulator: status reads every 200 ms instead of the vendor's one per 30 s.
     const populated = await populateLocally(DEMO_POPULATE, { secretsFile, pollIntervalMs: 200 });
     say(renderPopulateResult(populated));
     worst = Math.max(worst, exitCodeOfPopulate(populated));
 
     return worst;
+  } catch (error) {
+    if (!(error instanceof DemoInterrupted)) throw error;
+    say('\ninterrupted: the demo stops here');
+    return EXIT_INTERRUPTED;
   } finally {
     await sims.close();
     await rm(stateDir, { recursive: true, force: true });

@@ -61,7 +61,7 @@ const checkProviderName = (value: string | undefined): WindowProviderName => {
 const runLocalWindow = async (
   input: unknown,
   action: WindowAction,
-  context: LocalContext & { dryRun?: boolean; onProgress?: Parameters<typeof runWindow>[1]['onProgress'] },
+  context: LocalContext & { dryRun?: boolean; onProgress?: Parameters<typeof runWindow>[1]['onProgress']; signal?: AbortSignal },
 ): Promise<WindowResult> => {
   const parsed = parseWindowRequest(input, action);
   const request: WindowRequest = context.dryRun ? { ...parsed, dryRun: true } : parsed;
@@ -76,6 +76,7 @@ const runLocalWindow = async (
     runId: randomUUID(),
     ...(context.log ? { log: context.log } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
   });
 };
 

@@ -7,6 +7,8 @@ import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
 import { checkProviderName, localProvider, readEventFile, runLocalWindow, type LocalContext } from './local.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
+import { printableJson, printableLines } from './printable.js';
 import { progressReporter, renderWindowResult, table } from './render.js';
 import { runDemo } from './demo.js';
 import { runSimulators } from './sim.js';
@@ -16,6 +18,8 @@ interface Io {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream;
+  /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
+  readonly signal?: AbortSignal;
 }
 
 const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -31,11 +35,21 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state };
   let result: WindowResult;
   try {
-    result = await runLocalWindow(input, action, { ...context, dryRun: options.dryRun, onProgress: (p) => progress.update(p) });
+    result = await runLocalWindow(input, action, {
+      ...context,
+      dryRun: options.dryRun,
+      onProgress: (p) => progress.update(p),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
   } finally {
     progress.finish();
   }
-  print(io.stdout, options.json ? JSON.stringify(result, null, 2) : renderWindowResult(result));
+  print(io.stdout, options.json ? printableJson(result) : renderWindowResult(result));
+  if (result.interrupted) {
+    // The lease is already given back: the next run can start at once.
+    print(io.stderr, 'interrupted: run again to settle');
+    return EXIT_INTERRUPTED;
+  }
   return exitCodeOf(result);
 };
 
@@ -46,7 +60,7 @@ const environmentsCommand = async (options: CliOptions, io: Io): Promise<number>
   print(
     io.stdout,
     options.json
-      ? JSON.stringify(environments, null, 2)
+      ? printableJson(environments)
       : table(['id', 'game', 'environment'], environments.map((e) => [String(e.id), e.game, e.name])),
   );
   return 0;
@@ -68,14 +82,18 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
   print(
     io.stdout,
     options.json
-      ? JSON.stringify(campaigns, null, 2)
+      ? printableJson(campaigns)
       : table(
           ['id', 'name', 'status', 'vendor status', 'environment / labels'],
           campaigns.map((c) => [c.id, c.name, c.status, c.vendorStatus, c.environment !== undefined ? String(c.environment) : c.labels.join(', ')]),
+          [24, 48, 12, 24],
         ),
   );
   return 0;
 };
+
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
 /** 2 for what a person must fix before anything can run; 1 for a run that could not finish. */
 const exitCodeOfError = (error: unknown): number => {
@@ -103,16 +121,16 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
       case 'demo':
         return await runDemo(io);
       case 'sim':
-        return await runSimulators(io);
+        return await runSimulators(io, io.signal ? untilAborted(io.signal) : undefined);
     }
   } catch (error) {
     const code = exitCodeOfError(error);
     const hint = error instanceof UsageError ? '\n\nRun campaign-ops --help for usage.' : '';
     const credentials = error instanceof VendorError && code === 2 ? ' (check the credentials in the secret)' : '';
-    print(io.stderr, `campaign-ops: ${describeError(error)}${credentials}${hint}`);
+    print(io.stderr, `campaign-ops: ${printableLines(describeError(error))}${credentials}${hint}`);
     return code;
   }
 };
 
-export { main, exitCodeOfError };
+export { main, exitCodeOfError, processIo };
 export type { Io };

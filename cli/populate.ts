@@ -11,8 +11,10 @@ import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateRes
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kahuna.js';
 import type { CliOptions } from './args.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { readEventFile } from './local.js';
 import type { Io } from './main.js';
+import { MAX_CELL, printable, printableJson, printableLines } from './printable.js';
 import { table } from './render.js';
 
 const renderPopulateResult = (result: PopulateResult): string => {
@@ -34,13 +36,13 @@ const renderPopulateResult = (result: PopulateResult): string => {
     ? `\nInvalid recipients (skipped):\n${table(['line', 'reason'], result.invalidRecipients.map((i) => [String(i.line), i.reason]))}\n`
     : '';
   return [
-    `${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`,
+    printable(`${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`, 2 * MAX_CELL),
     '',
     result.requests.length ? requests : '(no request)',
     invalid,
     `${s.recipients} recipients (${s.valid} valid, ${s.invalid} invalid) in ${s.requests} requests: ${s.submitted} submitted, ${s.failedRequests} failed; ` +
       `jobs ${s.jobsDone} done, ${s.jobsFailed} failed; users ${s.usersScheduled} scheduled, ${s.usersNotFound} not found`,
-    ...(result.error ? [`error: ${result.error}`] : []),
+    ...(result.error ? [`error: ${printableLines(result.error)}`] : []),
     '',
   ].join('\n');
 };
@@ -52,6 +54,8 @@ interface LocalPopulateOptions {
   readonly progress?: NodeJS.WritableStream;
   /** Status reads of a job; the vendor asks for at most one every 30 s (the default). */
   readonly pollIntervalMs?: number;
+  /** Ctrl-C: send no further request, report what was sent. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs a populate request locally, as the Lambda would: credentials from the secrets file, recipients inline or from a file. */
@@ -70,19 +74,30 @@ const populateLocally = async (input: unknown, options: LocalPopulateOptions): P
   }
   const secretString = await new FileSecretSource({ path: options.secretsFile }).getSecretString(request.secret);
   const client = new KahunaClient({ credentials: parseKahunaCredentials(request.secret, secretString) });
-  options.progress?.write(`populate: sending to kahuna campaign ${request.campaignConfig.campaign_id} (env ${request.env})...\n`);
+  options.progress?.write(`populate: sending to kahuna campaign ${printable(request.campaignConfig.campaign_id)} (env ${printable(request.env)})...\n`);
   return runPopulate(request, {
     client,
     runId: randomUUID(),
     ...(recipients ? { recipients } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 };
 
 const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> => {
   const input = await readEventFile(options.event!, io.stdin);
-  const result = await populateLocally(input, { secretsFile: options.secrets, dryRun: options.dryRun, progress: io.stderr });
-  io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPopulateResult(result));
+  const result = await populateLocally(input, {
+    secretsFile: options.secrets,
+    dryRun: options.dryRun,
+    progress: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  io.stdout.write(options.json ? `${printableJson(result)}\n` : renderPopulateResult(result));
+  if (result.interrupted) {
+    // Not "run again": that would send the sent requests twice. The table says which were sent.
+    io.stderr.write('interrupted: the requests listed were sent, the rest were not; send only the rest again\n');
+    return EXIT_INTERRUPTED;
+  }
   // Credentials refused before anything was accepted: nothing was done, which is exit 2.
   if (result.accountRefused && result.summary.submitted === 0) return 2;
   return exitCodeOfPopulate(result);

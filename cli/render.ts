@@ -3,6 +3,7 @@
  * outcomes at the end. Pure string building, so it is tested without a terminal.
  */
 import type { CampaignOutcome, WindowResult } from '../functions/core/result.js';
+import { MAX_CELL, printable, printableLines } from './printable.js';
 
 const OUTCOME_MARK: Readonly<Record<string, string>> = {
   planned: '~',
@@ -12,19 +13,19 @@ const OUTCOME_MARK: Readonly<Record<string, string>> = {
   failed: '!',
 };
 
-const truncate = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
-
-/** A plain-text table; the last column takes what is left and is never cut. */
+/**
+ * A plain-text table. Every cell is made printable (it may come from a vendor) and cut with "…" at
+ * its column's width; the last column takes what is left, up to MAX_CELL.
+ */
 const table = (header: readonly string[], rows: readonly (readonly string[])[], maxWidths: readonly number[] = []): string => {
-  const widths = header.map((h, i) =>
-    Math.min(maxWidths[i] ?? Number.POSITIVE_INFINITY, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : truncate(cell, widths[i]!).padEnd(widths[i]!)))
+  const cells = rows.map((row) => row.map((cell, i) => printable(cell, maxWidths[i] ?? MAX_CELL)));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => Array.from(r[i] ?? '').length)));
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(Math.max(0, widths[i]! - Array.from(cell).length))))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 };
 
 const campaignRow = (c: CampaignOutcome): string[] => [
@@ -48,12 +49,16 @@ const summaryLine = (result: WindowResult): string => {
 };
 
 const renderWindowResult = (result: WindowResult): string => {
-  const title = `${result.dryRun ? 'DRY RUN: ' : ''}${result.action} · ${result.provider} · ${result.secret} · window ${result.window}${result.scope && result.scope !== 'window' ? ` · scope ${result.scope}` : ''}`;
+  const scope = result.scope && result.scope !== 'window' ? ` · scope ${result.scope}` : '';
+  const title = printable(`${result.dryRun ? 'DRY RUN: ' : ''}${result.action} · ${result.provider} · ${result.secret} · window ${result.window}${scope}`, 2 * MAX_CELL);
   const body =
     result.campaigns.length === 0
       ? '(no campaign selected)'
       : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 12, 32, 24]);
-  return `${title}\n\n${body}\n\n${summaryLine(result)}${result.error ? `\nerror: ${result.error}` : ''}\n`;
+  const stopped = result.interrupted
+    ? `\nnot started: ${result.interrupted.notStarted}${result.interrupted.listingComplete ? '' : ' or more (the listing was not finished)'} (interrupted)`
+    : '';
+  return `${title}\n\n${body}\n\n${summaryLine(result)}${stopped}${result.error ? `\nerror: ${printableLines(result.error)}` : ''}\n`;
 };
 
 /** Progress for a run: a counter rewritten in place on a terminal, one line per campaign elsewhere. */
@@ -61,8 +66,10 @@ const progressReporter = (stream: NodeJS.WriteStream | NodeJS.WritableStream, la
   const live = 'isTTY' in stream && stream.isTTY === true;
   return {
     update({ done, total, last }: { done: number; total: number; last: CampaignOutcome }): void {
-      if (live) stream.write(`\r${label}: ${done}/${total} campaigns (last: ${last.id} ${last.outcome})\x1b[K`);
-      else stream.write(`${label}: ${done}/${total} ${last.id} ${last.outcome}${last.detail ? ` (${last.detail})` : ''}\n`);
+      const id = printable(last.id, 40);
+      const outcome = printable(last.outcome, 20);
+      if (live) stream.write(`\r${label}: ${done}/${total} campaigns (last: ${id} ${outcome})\x1b[K`);
+      else stream.write(`${label}: ${done}/${total} ${id} ${outcome}${last.detail ? ` (${printable(last.detail)})` : ''}\n`);
     },
     finish(): void {
       if (live) stream.write('\n');

@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { openS3Recipients } from './adapters/aws/s3-recipients.js';
 import { holdAccount } from './core/account-lease.js';
+import { describeError } from './core/errors.js';
 import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from './core/populate.js';
 import { KahunaClient, parseKahunaCredentials } from './providers/kahuna.js';
 import { getRuntime, invoke, label, log } from './runtime.js';
@@ -40,7 +41,14 @@ export const handler = (event: unknown, context?: Context): Promise<PopulateResu
       await release();
     }
     const finished = result.requests.every((r) => !['PENDING', 'RUNNING'].includes(r.status));
-    await runtime.publisher.publish(finished && request.wait ? EVENTS.populateFinished : EVENTS.populateSubmitted, result);
+    try {
+      await runtime.publisher.publish(finished && request.wait ? EVENTS.populateFinished : EVENTS.populateSubmitted, result);
+    } catch (error) {
+      // Requests were sent: a throw now would make the async retry send them all again. The result is
+      // in the log line below and the return value; the metric's alarm tells a person the event is missing.
+      telemetry.count(METRICS.resultsUnpublished);
+      log.error('could not publish the populate result', { error: describeError(error) });
+    }
     // Something needs a person (a refused or failed request, a FAILED job, invalid recipients): alarm.
     if (exitCodeOfPopulate(result) === 1) telemetry.count(METRICS.runsFailed);
     log.info('populate finished', { summary: result.summary, ...(result.error ? { error: result.error } : {}) });

@@ -23,6 +23,8 @@ const METRICS = {
   vendorRetries: 'VendorRetries',
   vendorThrottles: 'VendorThrottles',
   runsFailed: 'RunsFailed',
+  /** A run's result could not be put on the bus (populate logs it and returns instead of throwing). */
+  resultsUnpublished: 'ResultsUnpublished',
   populateRecipientsSubmitted: 'PopulateRecipientsSubmitted',
   populateRecipientsInvalid: 'PopulateRecipientsInvalid',
 } as const;

@@ -24,6 +24,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
 import { CampaignFunction, type HandlerName } from './constructs/campaign-function.js';
 import { validateConfig, type AccountConfig, type CampaignOpsConfig, type WindowEdge, type WindowPlan } from './window-config.js';
@@ -158,11 +159,21 @@ class CampaignOpsStack extends Stack {
         maxEventAge: DELIVERY.maxEventAge,
         onFailure: new destinations.SqsDestination(failed),
       });
-      // Every function publishes its result on the bus and takes its account lease in the table
-      // (populate too: Kahuna's 10-requests-in-flight limit is per account).
+      // Every function publishes its result on the bus.
       this.eventBus.grantPutEventsTo(fn.role);
-      this.windowTable.grantReadWriteData(fn.role);
     }
+    // Pause and resume keep window state and take their account lease in the table.
+    this.windowTable.grantReadWriteData(pause.role);
+    this.windowTable.grantReadWriteData(resume.role);
+    // Populate only takes its Kahuna account's lease (the limit of 10 requests in flight is per account):
+    // a conditional put to take and renew it, a conditional delete to give it back, on lease items only.
+    populate.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.windowTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${lockPk({ provider: 'kahuna', account: '' })}*`] } },
+      }),
+    );
 
     // Populate streams recipient files from the configured buckets only, object reads and nothing else.
     for (const bucket of config.recipientBuckets) {
@@ -254,6 +265,11 @@ class CampaignOpsStack extends Stack {
       'RunsFailedAlarm',
       runMetric(METRICS.runsFailed),
       'A run failed as a whole (invalid request, credentials, vendor unreachable): see the Run Failed event.',
+    );
+    alarm(
+      'ResultsUnpublishedAlarm',
+      runMetric(METRICS.resultsUnpublished),
+      'A populate result could not be put on the bus (the run went on and was not retried): its result is in the function logs.',
     );
     for (const { queue, what } of deadLetterQueues) {
       alarm(

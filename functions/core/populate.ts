@@ -125,6 +125,8 @@ interface PopulateResult {
   readonly error?: string;
   /** The vendor refused the credentials or the account's permission (401/403/409): a person must fix them. */
   readonly accountRefused?: true;
+  /** The run was asked to stop before it was done: `error` says from which recipient on nothing was sent. */
+  readonly interrupted?: true;
 }
 
 const MAX_LISTED_INVALID_RECIPIENTS = 1000;
@@ -190,6 +192,11 @@ interface PopulateOptions {
   readonly maxBodyBytes?: number;
   readonly maxRecipientsPerRequest?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Asks the run to stop (a person's Ctrl-C): no request is sent after it fires, requests in flight
+   * finish, jobs are not followed further, and the result says what was sent and what was not.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 30_000;
@@ -262,7 +269,14 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
   const log = options.log ?? silentLog;
   const telemetry = options.telemetry ?? noTelemetry;
   const now = options.now ?? (() => new Date());
-  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms));
+  const signal = options.signal;
+  const givenSleep = options.sleep ?? ((ms: number) => defaultSleep(ms, signal).catch(() => {}));
+  // A stop ends a wait between status reads at once.
+  const stopWaiting = signal
+    ? new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
+    : undefined;
+  const sleep = (ms: number): Promise<void> => (stopWaiting ? Promise.race([givenSleep(ms), stopWaiting]) : givenSleep(ms));
+  const INTERRUPTED = 'interrupted: no further request was sent';
   const runId = options.runId ?? randomUUID();
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
@@ -309,11 +323,16 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
     const deadline = now().getTime() + maxWaitMs;
     let failures = 0;
     while (!isTerminal(entry.status)) {
+      if (signal?.aborted) {
+        entry.detail = `job ${jobId} was ${entry.status} when the run was interrupted; read its status later`;
+        return;
+      }
       if (now().getTime() + pollIntervalMs > deadline) {
         entry.detail = `job ${jobId} still ${entry.status} after following it for ${Math.round(maxWaitMs / 1000)} s; read its status later`;
         return;
       }
       await sleep(pollIntervalMs);
+      if (signal?.aborted) continue;
       try {
         applyJob(entry, await client!.jobStatus(env, jobId));
         failures = 0;
@@ -374,6 +393,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
         continue;
       }
       const { planned } = item;
+      if (signal?.aborted && !request.dryRun) stopped ??= INTERRUPTED;
       if (stopped) {
         firstUnsent = planned.firstRecipient;
         break;
@@ -400,6 +420,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
       // Backpressure: wait for a free slot before reading on, so at most maxInFlight bodies are in
       // flight and one more is built.
       const release = await slots.acquire();
+      if (signal?.aborted) stopped ??= INTERRUPTED;
       if (stopped) {
         release();
         firstUnsent = planned.firstRecipient;
@@ -437,6 +458,7 @@ const runPopulate = async (request: PopulateRequest, options: PopulateOptions = 
     invalidRecipients,
     ...(error !== undefined ? { error } : {}),
     ...(accountRefused ? { accountRefused: true as const } : {}),
+    ...(signal?.aborted ? { interrupted: true as const } : {}),
   };
   log.info('populate finished', { ...context, ...result.summary, ...(error !== undefined ? { error } : {}) });
   return result;

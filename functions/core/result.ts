@@ -49,6 +49,18 @@ interface WindowResult {
   readonly campaigns: readonly CampaignOutcome[];
   /** Set when the run stopped before it could act on every campaign (e.g. the listing failed). */
   readonly error?: string;
+  /**
+   * Set when the run was asked to stop (Ctrl-C): campaigns already started finished and are in
+   * `campaigns`; those not yet started are left out and counted here. Running again settles them.
+   */
+  readonly interrupted?: Interruption;
+}
+
+interface Interruption {
+  /** Selected campaigns the run did not start. */
+  readonly notStarted: number;
+  /** False when the stop came during the listing: more campaigns may be selected than were counted. */
+  readonly listingComplete: boolean;
 }
 
 const emptySummary = (): Summary => ({ selected: 0, planned: 0, changed: 0, unchanged: 0, rejected: 0, failed: 0 });
@@ -65,4 +77,4 @@ const exitCodeOf = (result: { summary: Summary; error?: string }): 0 | 1 =>
   result.summary.rejected > 0 || result.summary.failed > 0 || result.error !== undefined ? 1 : 0;
 
 export { Outcome, summarize, emptySummary, exitCodeOf };
-export type { CampaignOutcome, Summary, WindowResult };
+export type { CampaignOutcome, Interruption, Summary, WindowResult };

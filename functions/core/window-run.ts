@@ -29,6 +29,11 @@ interface WindowRunDeps {
   /** How long to wait for another run of the account to finish before giving up (retryably). */
   readonly lockWaitMs?: number;
   readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
+  /**
+   * Asks the run to stop (a person's Ctrl-C): no campaign is started after it fires; those in flight
+   * finish and are recorded, the result says how many were not started, and the lease is given back.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_CONCURRENCY = 10;
@@ -95,14 +100,19 @@ class WindowRun {
     const startedAt = this.#now().toISOString();
     const release = await this.#acquireAccount();
     try {
-      const candidates = await this.#readCandidates();
+      const { candidates, listingComplete } = await this.#readCandidates();
+      const signal = this.#deps.signal;
       let done = 0;
-      const outcomes = await mapWithConcurrency(candidates, this.#deps.concurrency ?? DEFAULT_CONCURRENCY, async (candidate) => {
+      const carriedOut = await mapWithConcurrency(candidates, this.#deps.concurrency ?? DEFAULT_CONCURRENCY, async (candidate) => {
+        if (signal?.aborted) return undefined;
         const outcome = await this.#carryOut(candidate);
         done += 1;
         this.#deps.onProgress?.({ done, total: candidates.length, last: outcome });
         return outcome;
       });
+      const outcomes = carriedOut.filter((outcome): outcome is CampaignOutcome => outcome !== undefined);
+      const interrupted = signal?.aborted ? { notStarted: candidates.length - outcomes.length, listingComplete } : undefined;
+      if (interrupted) this.#log.warn('run interrupted', { ...interrupted });
       const summary = summarize(outcomes);
       this.#telemetry.count(METRICS.campaignsChanged, summary.changed);
       this.#telemetry.count(METRICS.campaignsUnchanged, summary.unchanged);
@@ -120,6 +130,7 @@ class WindowRun {
         finishedAt: this.#now().toISOString(),
         summary,
         campaigns: outcomes,
+        ...(interrupted ? { interrupted } : {}),
       };
     } finally {
       await release();
@@ -136,18 +147,24 @@ class WindowRun {
     });
   }
 
-  async #readCandidates(): Promise<Candidate[]> {
+  async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
     const environmentId = await resolveEnvironment(this.#request, provider);
     const selection = compileSelection(this.#request.select, environmentId);
     const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
     // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
-    if (windowResume && entries.size === 0) return [];
+    if (windowResume && entries.size === 0) return { candidates: [], listingComplete: true };
 
     const campaigns: Campaign[] = [];
     const seen = new Set<string>();
+    let listingComplete = true;
     for await (const campaign of provider.listCampaigns()) {
+      // Asked to stop: read no further page; nothing will be started anyway.
+      if (this.#deps.signal?.aborted) {
+        listingComplete = false;
+        break;
+      }
       seen.add(campaign.id);
       if (!selection.matches(campaign)) continue;
       if (windowResume && !entries.has(campaign.id)) continue;
@@ -163,7 +180,7 @@ class WindowRun {
       const campaign: Campaign = { id, name: entries.get(id)?.name ?? '', status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [] };
       candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false, selection });
     }
-    return candidates;
+    return { candidates, listingComplete };
   }
 
   #facts(campaign: Campaign, entries: Map<string, WindowEntry>, selection: ReturnType<typeof compileSelection>): CampaignFacts {

@@ -401,3 +401,46 @@ describe('Function: exitCodeOfPopulate', () => {
     expect(exitCodeOfPopulate(result({}, ['DONE'], 'reading the recipients failed'))).toBe(1);
   });
 });
+
+describe('Scenario: a populate asked to stop (Ctrl-C)', () => {
+  it('sends no request after the stop, stops following its jobs, and says from which recipient on nothing was sent', async () => {
+    // Prepare: one recipient per request; the stop comes while the second request is being sent.
+    const req = parsePopulateRequest(
+      base({ recipient_list: ['a', 'b', 'c', 'd', 'e'].map((u) => ({ k_to: [`${u}@example.com`] })) }),
+      { allowFile: false },
+    );
+    const stop = new AbortController();
+    const sent: string[] = [];
+    let statusReads = 0;
+    const client = {
+      populate: async (_env: string, body: string) => {
+        sent.push(body);
+        if (sent.length === 2) stop.abort();
+        return { jobId: `job-${sent.length}`, status: 'PENDING' as const };
+      },
+      jobStatus: async (_env: string, jobId: string) => {
+        statusReads += 1;
+        return { jobId, status: 'DONE' as const };
+      },
+    };
+
+    // Act: status reads would wait forever; the stop must end the wait.
+    const result = await runPopulate(req, {
+      client,
+      maxRecipientsPerRequest: 1,
+      signal: stop.signal,
+      sleep: () => new Promise<void>(() => {}),
+    });
+
+    // Assess
+    expect(sent).toHaveLength(2);
+    expect(statusReads).toBe(0);
+    expect(result.interrupted).toBe(true);
+    expect(result.summary).toMatchObject({ requests: 2, submitted: 2 });
+    expect(result.error).toMatch(/^interrupted: no further request was sent; recipients from \d+ on were not sent$/);
+    expect(result.requests.map((r) => r.detail)).toEqual([
+      expect.stringMatching(/job-1 was PENDING when the run was interrupted/),
+      expect.stringMatching(/job-2 was PENDING when the run was interrupted/),
+    ]);
+  });
+});

@@ -749,3 +749,57 @@ describe('Function: runWindow', () => {
     });
   });
 });
+
+describe('Scenario: a run asked to stop (Ctrl-C)', () => {
+  it('starts no campaign after the stop, finishes and records those in flight, and counts the rest as not started', async () => {
+    // Prepare: one campaign at a time; the stop comes while the second pause is at the vendor.
+    const provider = new FakeProvider('ocamba', ['1', '2', '3', '4', '5'].map((id) => campaign(id, 'running')));
+    const stop = new AbortController();
+    provider.onPause = async (c) => {
+      if (c.id === '2') stop.abort();
+    };
+
+    // Act
+    const result = await runWindow(pauseRequest(), deps(provider, { concurrency: 1, signal: stop.signal }));
+
+    // Assess
+    expect(provider.vendorCalls()).toEqual(['pause 1', 'pause 2']);
+    expect(result.campaigns.map((c) => [c.id, c.outcome])).toEqual([['1', 'changed'], ['2', 'changed']]);
+    expect(result.interrupted).toEqual({ notStarted: 3, listingComplete: true });
+    expect((await store.list(KEY)).map((e) => [e.campaignId, e.state])).toEqual([['1', 'paused'], ['2', 'paused']]);
+  });
+
+  it('stopped during the listing reads no further campaign and calls the vendor for none', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', ['1', '2', '3'].map((id) => campaign(id, 'running')));
+    const stop = new AbortController();
+    const listing = provider.listCampaigns.bind(provider);
+    provider.listCampaigns = async function* () {
+      for await (const c of listing()) {
+        yield c;
+        stop.abort();
+      }
+    };
+
+    // Act
+    const result = await runWindow(pauseRequest(), deps(provider, { signal: stop.signal }));
+
+    // Assess
+    expect(provider.vendorCalls()).toEqual([]);
+    expect(result.campaigns).toEqual([]);
+    expect(result.interrupted).toEqual({ notStarted: 1, listingComplete: false });
+  });
+
+  it('gives the account lease back when stopped', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+    const stop = new AbortController();
+    provider.onPause = async () => stop.abort();
+
+    // Act
+    await runWindow(pauseRequest(), deps(provider, { concurrency: 1, signal: stop.signal, lock: store }));
+
+    // Assess
+    expect(await store.acquire({ provider: 'ocamba', account: OCAMBA.secret }, 'next-run', 60_000)).toBe(true);
+  });
+});

@@ -403,6 +403,22 @@ describe('Stack: CampaignOpsStack', () => {
         expect(grantedOn(role, 'logs:PutLogEvents')).toHaveLength(1);
       }
     });
+
+    it('lets populate touch only the Kahuna account leases in the table: no scan, no query, no batch, no window entry', () => {
+      // Prepare
+      const table = { 'Fn::GetAtt': [logicalId('WindowState'), 'Arn'] };
+
+      // Act
+      const dynamo = statementsOfRole(roleId('Populate')).filter((statement) =>
+        asList(statement.Action as string | string[]).some((action) => action.startsWith('dynamodb:')),
+      );
+
+      // Assess: a lease is taken and renewed with a conditional put, and given back with a conditional delete.
+      expect(dynamo).toHaveLength(1);
+      expect([...asList(dynamo[0]!.Action as string | string[])].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+      expect(dynamo[0]!.Resource).toEqual(table);
+      expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LOCK#kahuna#*'] } });
+    });
   });
 
   describe('state and secrets', () => {
@@ -457,8 +473,8 @@ describe('Stack: CampaignOpsStack', () => {
   });
 
   describe('alarms', () => {
-    it('alarms on failed and rejected campaigns and failed runs, from the handlers metrics', () => {
-      for (const metricName of [METRICS.campaignsFailed, METRICS.campaignsRejected, METRICS.runsFailed]) {
+    it('alarms on failed and rejected campaigns, failed runs and unpublished results, from the handlers metrics', () => {
+      for (const metricName of [METRICS.campaignsFailed, METRICS.campaignsRejected, METRICS.runsFailed, METRICS.resultsUnpublished]) {
         // Act / Assess
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: METRICS.namespace,
@@ -484,7 +500,7 @@ describe('Stack: CampaignOpsStack', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
 
       // Assess
-      expect(alarms).toHaveLength(3 + queues.length + functions.length);
+      expect(alarms).toHaveLength(4 + queues.length + functions.length);
       for (const alarm of alarms) {
         expect(alarm.Properties).toMatchObject({ TreatMissingData: 'notBreaching', Threshold: 1, AlarmActions: [{ Ref: logicalId('Alarms') }] });
       }

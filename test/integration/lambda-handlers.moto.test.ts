@@ -4,16 +4,17 @@
  * Handlers are invoked in-process with AWS_ENDPOINT_URL pointing at moto (moto cannot run Lambdas).
  */
 import { CreateTableCommand, DynamoDBClient, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PopulateResult } from '../../functions/core/populate.js';
 import type { WindowResult } from '../../functions/core/result.js';
-import { ENVIRONMENT, EVENTS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../functions/settings.js';
+import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../functions/settings.js';
 import { startAllSims, type AllSims } from '../../sim/index.js';
 import { motoClientConfig, startMoto, type Moto } from '../support/moto.js';
 
@@ -78,6 +79,18 @@ const windowItems = async (provider: string, account: string, window: string) =>
   return Items.filter((i) => i.pk?.S === `WINDOW#${provider}#${account}#${window}`)
     .map((i) => ({ campaignId: i.campaignId?.S, state: i.state?.S, before: i.before?.S, expiresAt: Number(i.expiresAt?.N) }))
     .sort((a, b) => String(a.campaignId).localeCompare(String(b.campaignId)));
+};
+
+/** Lambda's async invocation: a handler that throws is invoked again with the same event, twice at most. */
+const invokeAsync = async <T>(handler: (event: unknown, context?: Context) => Promise<T>, event: unknown): Promise<{ attempts: number }> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await handler(event, lambdaContext());
+      return { attempts: attempt };
+    } catch (error) {
+      if (attempt === 3) return { attempts: attempt };
+    }
+  }
 };
 
 const statePosts = (vendor: 'deltadna' | 'ocamba') => sims[vendor].requests.filter((r) => r.method === 'POST' && !r.path.includes('authenticate'));
@@ -314,6 +327,44 @@ describe('Integration: Lambda handlers on moto', () => {
     expect(sims.kahuna.jobs.reduce((n, j) => n + j.recipients, 0)).toBe(250);
     expect(result.requests.every((r) => typeof r.jobId === 'string')).toBe(true);
     expect(events.map((e) => e['detail-type'])).toEqual(['Populate Submitted']);
+  }, 60_000);
+
+  it('a populate whose result cannot be put on the bus returns normally, so the async retry never sends its requests again', async () => {
+    // Prepare: the bus refuses every event (a permissions slip, say), after the requests were sent.
+    const bus = mockClient(EventBridgeClient);
+    bus.on(PutEventsCommand).rejects(Object.assign(new Error('not authorized to put events'), { name: 'AccessDeniedException' }));
+    const request = {
+      provider: 'kahuna',
+      secret: KAHUNA_SECRET,
+      env: 's',
+      campaign_config: { campaign_id: 999, cred_type: 'email' },
+      default_params: { k_send_ts: 1767225600 },
+      recipient_list: [{ k_to: ['a@example.com'] }, { k_to: ['b@example.com'] }],
+      wait: false,
+    };
+    const { RunTelemetry } = await import('../../functions/adapters/aws/powertools.js');
+    const counted = vi.spyOn(RunTelemetry.prototype, 'count');
+
+    // Act
+    let invoked;
+    let counts: string[];
+    let putEvents: number;
+    try {
+      invoked = await invokeAsync(handlers.populate, request);
+    } finally {
+      counts = counted.mock.calls.map(([name]) => name);
+      putEvents = bus.commandCalls(PutEventsCommand).length;
+      counted.mockRestore();
+      bus.restore();
+    }
+
+    // Assess
+    expect(invoked.attempts).toBe(1);
+    expect(putEvents).toBeGreaterThan(0);
+    expect(counts).toContain(METRICS.resultsUnpublished);
+    const populates = sims.kahuna.requests.filter((r) => r.method === 'POST');
+    expect(populates).toHaveLength(1);
+    expect(sims.kahuna.jobs.map((j) => j.recipients)).toEqual([2]);
   }, 60_000);
 
   it('never lets a secret value into a log line, a result, an error or an event, on any path', async () => {

@@ -22,7 +22,8 @@ interface CliHarness {
   readonly secretsFile: string;
   /** Writes a request to a file in the state directory and returns its path. */
   writeEvent(request: unknown, name?: string): Promise<string>;
-  cli(args: readonly string[], stdin?: string): Promise<CliRun>;
+  /** `interruptWhen`: a person's Ctrl-C, given to the command as its abort signal once stderr so far satisfies it. */
+  cli(args: readonly string[], stdin?: string, options?: { interruptWhen?: (stderrSoFar: string) => boolean }): Promise<CliRun>;
   /** Runs the command with --json and returns the parsed result. */
   json<T = Record<string, unknown>>(args: readonly string[]): Promise<{ code: number; result: T; stderr: string }>;
   /** Requests received by any simulator that change state (POST/PUT/PATCH/DELETE). */
@@ -43,15 +44,19 @@ const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness
   await writeFile(secretsFile, JSON.stringify(simSecretsFile(sims)));
   let events = 0;
 
-  const cli = async (args: readonly string[], stdin = ''): Promise<CliRun> => {
+  const cli: CliHarness['cli'] = async (args, stdin = '', options = {}) => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const out = collect(stdout);
     const err = collect(stderr);
+    const interrupt = new AbortController();
+    const { interruptWhen } = options;
+    if (interruptWhen) stderr.on('data', () => interruptWhen(err()) && interrupt.abort());
     const code = await main([...args, '--secrets', secretsFile, '--state', stateDir], {
       stdout,
       stderr,
       stdin: Readable.from([stdin]),
+      signal: interrupt.signal,
     });
     stdout.end();
     stderr.end();
