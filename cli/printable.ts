@@ -1,8 +1,10 @@
 /**
  * Text from outside (vendor names, statuses, messages, request values) made safe for a terminal: no
- * escape sequence can set the title, clear the screen or colour what follows, and no bidi override
- * can make a line read other than it is. Long text is cut with "…".
+ * credential the process has read, no escape sequence that could set the title, clear the screen or
+ * colour what follows, and no bidi override that could make a line read other than it is. Long text
+ * is cut with "…".
  */
+import { knownSecrets } from '../functions/core/redact.js';
 
 /** ESC or CSI (C1) sequences: OSC (to BEL or ST, or to the next escape), DCS/SOS/PM/APC strings, CSI, and two-character escapes. */
 const ESCAPE_SEQUENCE =
@@ -26,7 +28,8 @@ const cut = (text: string, width: number): string => {
 /** One line for a table cell or a label: escapes removed, whitespace controls made spaces, others dropped. */
 const printable = (value: unknown, width = MAX_CELL): string =>
   cut(
-    String(value ?? '')
+    knownSecrets
+      .scrub(String(value ?? ''))
       .replace(ESCAPE_SEQUENCE, '')
       .replace(/[\t\r\n]+/g, ' ')
       .replace(UNPRINTABLE, ''),
@@ -35,7 +38,8 @@ const printable = (value: unknown, width = MAX_CELL): string =>
 
 /** A message of several lines (an error naming every problem): each line as `printable`, newlines kept. */
 const printableLines = (value: unknown, width = MAX_LINE): string =>
-  String(value ?? '')
+  knownSecrets
+    .scrub(String(value ?? ''))
     .replace(ESCAPE_SEQUENCE, '')
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
@@ -46,6 +50,6 @@ const printableLines = (value: unknown, width = MAX_LINE): string =>
 
 /** JSON for a terminal: the same value, with DEL, C1 and bidi controls written as \u escapes too. */
 const printableJson = (value: unknown): string =>
-  JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  JSON.stringify(knownSecrets.scrubJson(value), null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export { printable, printableLines, printableJson, cut, MAX_CELL };
