@@ -6,20 +6,61 @@ import { InvalidRequestError, type FieldIssue } from './errors.js';
 
 type Json = Record<string, unknown>;
 
+/** Problems listed in one error; the rest are counted in a closing line. */
+const MAX_LISTED_ISSUES = 20;
+/** Characters of a request value quoted in a message; longer values end in "…". */
+const MAX_QUOTED_CHARS = 48;
+/** A field path longer than this (an unknown field's own name, say) is cut short too. */
+const MAX_FIELD_CHARS = 80;
+
+/** A prefix of `text` of at most `max` UTF-16 units, never cutting a character in two, with "…" when cut. */
+const clip = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, cut)}…`;
+};
+
+/**
+ * A request value as a message may show it: its JSON, cut to a short prefix. Every echo of a request
+ * value goes through here, so a megabyte field gives a line-sized message.
+ */
+const quote = (value: unknown, max = MAX_QUOTED_CHARS): string => {
+  // Only a prefix of a long string is serialised: escaping can lengthen it, never shorten it.
+  const shown = typeof value === 'string' && value.length > max ? value.slice(0, max + 1) : value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(shown);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return describeType(value);
+  return clip(text, max);
+};
+
 class IssueList {
   readonly issues: FieldIssue[] = [];
+  readonly #cap: number;
+  #unlisted = 0;
+
+  /** At most `cap` problems are kept; the others are counted in one closing line. */
+  constructor(cap = MAX_LISTED_ISSUES) {
+    this.#cap = cap;
+  }
 
   add(field: string, problem: string): void {
-    this.issues.push({ field, problem });
+    if (this.issues.length < this.#cap) this.issues.push({ field: clip(field, MAX_FIELD_CHARS), problem });
+    else this.#unlisted += 1;
   }
 
   get ok(): boolean {
     return this.issues.length === 0;
   }
 
-  /** Throws one InvalidRequestError listing every problem, if there is any. */
+  /** Throws one InvalidRequestError listing every problem (the first `cap`, then how many more), if there is any. */
   throwIfAny(subject = 'request'): void {
-    if (!this.ok) throw new InvalidRequestError(this.issues, { subject });
+    if (this.ok) return;
+    const closing = this.#unlisted > 0 ? [{ field: '(request)', problem: `and ${this.#unlisted} more problems (the first ${this.#cap} are listed)` }] : [];
+    throw new InvalidRequestError([...this.issues, ...closing], { subject });
   }
 }
 
@@ -69,22 +110,40 @@ const describeType = (value: unknown): string => {
   return type === 'object' ? 'an object' : `a ${type}`;
 };
 
-/** Reads an optional array of non-empty strings; numbers are accepted and turned into strings (vendor ids). */
-const readStringList = (
-  value: unknown,
-  field: string,
-  issues: IssueList,
-  options: { acceptNumbers?: boolean } = {},
-): string[] | undefined => {
+interface StringListOptions {
+  /** Numbers are accepted and turned into strings (vendor ids). */
+  readonly acceptNumbers?: boolean;
+  /** More entries than this are refused as a whole, without reading them. */
+  readonly maxItems?: number;
+  /** Characters an entry may have. */
+  readonly maxChars?: number;
+  /** Whether `[]` means anything; a selection list that is empty selects nothing, which is never meant. */
+  readonly allowEmpty?: boolean;
+}
+
+/** Reads an optional array of non-empty strings, within the bounds given. */
+const readStringList = (value: unknown, field: string, issues: IssueList, options: StringListOptions = {}): string[] | undefined => {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     issues.add(field, `must be an array of strings, got ${describeType(value)}`);
     return undefined;
   }
+  if (value.length === 0 && options.allowEmpty === false) {
+    issues.add(field, 'an empty list selects nothing; leave the field out to select everything');
+    return undefined;
+  }
+  if (options.maxItems !== undefined && value.length > options.maxItems) {
+    issues.add(field, `has ${value.length} entries; at most ${options.maxItems} are allowed`);
+    return undefined;
+  }
   const out: string[] = [];
   value.forEach((item, index) => {
-    if (typeof item === 'string' && item.trim() !== '') out.push(item.trim());
-    else if (options.acceptNumbers && typeof item === 'number' && Number.isSafeInteger(item)) out.push(String(item));
+    if (typeof item === 'string' && item.trim() !== '') {
+      const text = item.trim();
+      if (options.maxChars !== undefined && text.length > options.maxChars) {
+        issues.add(`${field}[${index}]`, `is ${text.length} characters long; at most ${options.maxChars} are allowed: ${quote(text)}`);
+      } else out.push(text);
+    } else if (options.acceptNumbers && typeof item === 'number' && Number.isSafeInteger(item)) out.push(String(item));
     else issues.add(`${field}[${index}]`, `must be a non-empty string, got ${describeType(item)}`);
   });
   return out;
@@ -123,5 +182,5 @@ const readSecretName = (value: unknown, issues: IssueList): string | undefined =
   return undefined;
 };
 
-export { IssueList, CappedIssues, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
+export { IssueList, CappedIssues, quote, clip, MAX_LISTED_ISSUES, MAX_QUOTED_CHARS, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };

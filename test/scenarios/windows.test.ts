@@ -283,6 +283,13 @@ describe('Scenario: invalid requests', () => {
     ['ids not strings', { ...OCAMBA, select: { ids: [{}] } }, /select\.ids\[0\]/],
     ['a secret that is not in the secrets file', { ...OCAMBA, secret: 'campaign-ops/unknown' }, /campaign-ops\/unknown/],
     ['not an object', [1, 2], /must be a JSON object/],
+    ['an empty list of ids', { ...OCAMBA, select: { ids: [] } }, /select\.ids: an empty list selects nothing; leave the field out to select everything/],
+    ['an empty list of names', { ...DELTADNA, select: { environment: 8756, names: [] } }, /select\.names: an empty list selects nothing/],
+    ['the campaign id ".."', { ...OCAMBA, select: { ids: ['1000248', '..'] } }, /select\.ids\[1\]: an ocamba campaign id is a string of digits/],
+    ['the campaign id "."', { ...DELTADNA, select: { environment: 8756, ids: ['.'] } }, /select\.ids\[0\]: a deltadna campaign id is a number/],
+    ['1,001 ids', { ...OCAMBA, select: { ids: Array.from({ length: 1_001 }, (_, i) => String(i + 1)) } }, /select\.ids: has 1001 entries; at most 1000/],
+    ['51 name globs', { ...OCAMBA, select: { names: Array.from({ length: 51 }, () => 'a*') } }, /select\.names: has 51 entries; at most 50/],
+    ['a name glob of 257 characters', { ...OCAMBA, select: { names: ['*'.repeat(257)] } }, /select\.names\[0\]: is 257 characters long; at most 256/],
   ];
 
   it.each(invalid)('%s → exit 2, the field named, nothing sent', async (_, request, message) => {
@@ -294,6 +301,19 @@ describe('Scenario: invalid requests', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+    expect([...h.sims.deltadna.requests, ...h.sims.ocamba.requests]).toEqual([]);
+  });
+
+  it('a 1 MB provider and 100,000 invalid ids give a few short lines, not megabytes', async () => {
+    // Act
+    const event = await h.writeEvent({ ...OCAMBA, provider: 'p'.repeat(1_000_000), select: { ids: Array.from({ length: 100_000 }, () => 'x') } });
+    const result = await h.cli(['pause', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/provider: must be one of: deltadna, ocamba; got "p+…/);
+    expect(result.stderr).toMatch(/select\.ids: has 100000 entries; at most 1000 are allowed/);
+    expect(result.stderr.length).toBeLessThan(1_000);
     expect([...h.sims.deltadna.requests, ...h.sims.ocamba.requests]).toEqual([]);
   });
 
