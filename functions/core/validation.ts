@@ -170,8 +170,9 @@ const readRequestObject = (body: unknown, issues: IssueList): Json => {
   return body as Json;
 };
 
-// A secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN.
-const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+// A secret name (letters, digits and /_+=.@-, at most 512 as Secrets Manager allows) or a Secrets Manager ARN
+// (the name plus its "-" and six random characters).
+const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,519}|[A-Za-z0-9/_+=.@-]{1,512})$/;
 
 /** The request's `secret`: the Secrets Manager name or ARN of the account's credentials. */
 const readSecretName = (value: unknown, issues: IssueList): string | undefined => {

@@ -364,6 +364,23 @@ describe('Scenario: invalid requests', () => {
     expect(h.stateChangingRequests()).toEqual([]);
   });
 
+  it('a baseUrl with user:password in the secret → exit 2 before any request, the password never printed', async () => {
+    // Prepare
+    const { writeFile } = await import('node:fs/promises');
+    const baseUrl = h.sims.ocamba.url.replace('http://', 'http://ops:pa55-s3cr3t@');
+    await writeFile(h.secretsFile, JSON.stringify({ 'campaign-ops/hood': { token: 'token', baseUrl } }));
+
+    // Act
+    const event = await h.writeEvent(OCAMBA);
+    const result = await h.cli(['pause', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/secret campaign-ops\/hood: baseUrl: must not contain credentials/);
+    expect(result.stderr + result.stdout).not.toContain('pa55-s3cr3t');
+    expect(h.sims.ocamba.requests).toEqual([]);
+  });
+
   it('a request from stdin in an EventBridge envelope is read from its detail', async () => {
     // Act
     const envelope = { version: '0', id: 'x', 'detail-type': 'Pause Requested', source: 'release-pipeline', detail: { ...OCAMBA, dryRun: true } };
