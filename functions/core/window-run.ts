@@ -138,9 +138,10 @@ class WindowRun {
 
   async #readCandidates(): Promise<Candidate[]> {
     const { provider, store } = this.#deps;
+    // The window state first: an unreadable state stops the run before any vendor request.
+    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const environmentId = await resolveEnvironment(this.#request, provider);
     const selection = compileSelection(this.#request.select, environmentId);
-    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
     // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
     if (windowResume && entries.size === 0) return [];

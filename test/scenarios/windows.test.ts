@@ -381,6 +381,25 @@ describe('Scenario: invalid requests', () => {
     expect(h.sims.ocamba.requests).toEqual([]);
   });
 
+  it('a corrupt state file → exit 2 naming the file, nothing sent and the file left as it was', async () => {
+    // Prepare
+    const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    const path = new FileWindowStore({ stateDir: h.stateDir }).windowPath({ provider: 'deltadna', account: DELTADNA.secret, window: 'nightly' });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '{ "entries": [ broken');
+
+    // Act
+    const event = await h.writeEvent(DELTADNA);
+    const result = await h.cli(['resume', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`state file ${path} is not valid JSON`);
+    expect(await readFile(path, 'utf8')).toBe('{ "entries": [ broken');
+    expect(h.sims.deltadna.requests).toEqual([]);
+  });
+
   it('a request from stdin in an EventBridge envelope is read from its detail', async () => {
     // Act
     const envelope = { version: '0', id: 'x', 'detail-type': 'Pause Requested', source: 'release-pipeline', detail: { ...OCAMBA, dryRun: true } };
