@@ -10,6 +10,7 @@ import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, typ
 import { mapWithConcurrency } from './rate-limiter.js';
 import type { WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
+import { accountOf } from './secret-names.js';
 import { compileSelection, optOutReason, type CompiledSelection } from './selection.js';
 import { METRICS } from '../settings.js';
 
@@ -85,7 +86,8 @@ class WindowRun {
   constructor(request: WindowRequest, deps: WindowRunDeps) {
     this.#request = request;
     this.#deps = deps;
-    this.#key = { provider: request.provider, account: request.secret, window: request.window };
+    // Keyed on the account, not on how this request spelled its secret (name or ARN).
+    this.#key = { provider: request.provider, account: accountOf(request.secret), window: request.window };
     this.#log = deps.log ?? silentLog;
     this.#telemetry = deps.telemetry ?? noTelemetry;
     this.#now = deps.now ?? (() => new Date());
@@ -129,7 +131,7 @@ class WindowRun {
   #acquireAccount(): Promise<() => Promise<void>> {
     const { lock, runId } = this.#deps;
     if (!lock) return Promise.resolve(async () => {});
-    return holdAccount(lock, { provider: this.#request.provider, account: this.#request.secret }, runId, {
+    return holdAccount(lock, { provider: this.#request.provider, account: this.#key.account }, runId, {
       ...(this.#deps.lockTtlMs !== undefined ? { ttlMs: this.#deps.lockTtlMs } : {}),
       ...(this.#deps.lockWaitMs !== undefined ? { waitMs: this.#deps.lockWaitMs } : {}),
       log: this.#log,

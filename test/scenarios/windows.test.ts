@@ -83,6 +83,26 @@ describe('Scenario: overnight round trip', () => {
   });
 });
 
+describe('Scenario: a secret named by name at night and by ARN in the morning', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/deltaslot-live-AbCdEf';
+
+  it('the resume by ARN resumes exactly what the pause by name paused, reusing its token', async () => {
+    // Prepare
+    const pause = await run('pause', DELTADNA);
+    h.sims.deltadna.resetRequests();
+
+    // Act
+    const resume = await run('resume', { ...DELTADNA, secret: ARN });
+
+    // Assess
+    expect(pause.code).toBe(0);
+    expect(resume.code).toBe(0);
+    expect(resume.result.summary).toMatchObject({ selected: 4, changed: 4 });
+    expect(posts('deltadna', /\/play$/).sort()).toEqual(['34749', '34750', '34754', '34756']);
+    expect(h.sims.deltadna.requests.filter((r) => r.path.includes('/authenticate'))).toEqual([]);
+  });
+});
+
 describe('Scenario: people win', () => {
   it('a campaign a person paused before the window stays paused after the morning resume', async () => {
     // Act
