@@ -103,6 +103,27 @@ describe('Scenario: a secret named by name at night and by ARN in the morning', 
   });
 });
 
+describe('Scenario: a secret with a very long name', () => {
+  it('pauses and resumes with state, lease and token files whose names fit', async () => {
+    // Prepare: the longest name Secrets Manager allows, holding the simulator's deltaDNA account.
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const secret = `campaign-ops/${'d'.repeat(499)}`;
+    const secrets = JSON.parse(await readFile(h.secretsFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(h.secretsFile, JSON.stringify({ ...secrets, [secret]: secrets[DELTADNA.secret] }));
+    const request = { ...DELTADNA, secret, window: `n${'.'.repeat(63)}` };
+
+    // Act
+    const pause = await run('pause', request);
+    const resume = await run('resume', request);
+
+    // Assess
+    expect(pause.code).toBe(0);
+    expect(pause.result.summary).toMatchObject({ changed: 4, failed: 0 });
+    expect(resume.code).toBe(0);
+    expect(resume.result.summary).toMatchObject({ changed: 4, failed: 0 });
+  });
+});
+
 describe('Scenario: people win', () => {
   it('a campaign a person paused before the window stays paused after the morning resume', async () => {
     // Act

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CachedToken, TokenCache } from '../../core/ports.js';
 import { accountOf } from '../../core/secret-names.js';
 import { parseCachedToken } from '../token-json.js';
-import { safeName, writeFileAtomic } from './files.js';
+import { stateFileName, writeFileAtomic } from './files.js';
 import { STATE_DIR_DEFAULT } from './file-window-store.js';
 
 interface FileTokenCacheOptions {
@@ -21,7 +21,7 @@ class FileTokenCache implements TokenCache {
 
   constructor(options: FileTokenCacheOptions) {
     // One file per account, whether it was named by its secret's name or ARN.
-    this.path = join(options.stateDir ?? STATE_DIR_DEFAULT, 'tokens', `${safeName(accountOf(options.account))}.json`);
+    this.path = join(options.stateDir ?? STATE_DIR_DEFAULT, 'tokens', stateFileName([accountOf(options.account)], '.json'));
   }
 
   /** Undefined when there is no file or it is unreadable: the caller logs in afresh. */
