@@ -92,22 +92,13 @@ const readGlobs = (value: unknown, issues: IssueList): string[] | undefined => {
 };
 
 /** Campaign ids go into the vendor's URL path: only the vendor's own id form passes, so "." or ".." cannot change the endpoint. */
-const readCampaignIds = (value: unknown, field: 'select.ids' | 'select.exclude', provider: WindowProviderName | undefined, issues: IssueList): string[] | undefined => {
-  const ids = readStringList(value, field, issues, {
+const readCampaignIds = (value: unknown, field: 'select.ids' | 'select.exclude', provider: WindowProviderName | undefined, issues: IssueList): string[] | undefined =>
+  readStringList(value, field, issues, {
     acceptNumbers: true,
     maxItems: field === 'select.ids' ? SELECTION_LIMITS.ids : SELECTION_LIMITS.exclude,
     allowEmpty: field === 'select.exclude',
+    ...(provider ? { check: (id: string) => (CAMPAIGN_ID.test(id) ? undefined : `${ID_FORM[provider]}, got ${quote(id)}`) } : {}),
   });
-  if (ids === undefined || provider === undefined) return ids;
-  // Indexes of the entries as given: readStringList leaves out the ones it refused.
-  (value as unknown[]).forEach((item, index) => {
-    const id = typeof item === 'number' ? String(item) : typeof item === 'string' ? item.trim() : undefined;
-    if (id && (typeof item === 'string' || Number.isSafeInteger(item)) && !CAMPAIGN_ID.test(id)) {
-      issues.add(`${field}[${index}]`, `${ID_FORM[provider]}, got ${quote(item)}`);
-    }
-  });
-  return ids;
-};
 
 const readSelection = (value: unknown, provider: WindowProviderName | undefined, issues: IssueList): Selection => {
   if (value !== undefined && !isObject(value)) {

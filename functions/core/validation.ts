@@ -119,6 +119,8 @@ interface StringListOptions {
   readonly maxChars?: number;
   /** Whether `[]` means anything; a selection list that is empty selects nothing, which is never meant. */
   readonly allowEmpty?: boolean;
+  /** The problem with one entry's form, if any (e.g. a vendor's id form). */
+  readonly check?: (text: string) => string | undefined;
 }
 
 /** Reads an optional array of non-empty strings, within the bounds given. */
@@ -138,13 +140,19 @@ const readStringList = (value: unknown, field: string, issues: IssueList, option
   }
   const out: string[] = [];
   value.forEach((item, index) => {
-    if (typeof item === 'string' && item.trim() !== '') {
-      const text = item.trim();
-      if (options.maxChars !== undefined && text.length > options.maxChars) {
-        issues.add(`${field}[${index}]`, `is ${text.length} characters long; at most ${options.maxChars} are allowed: ${quote(text)}`);
-      } else out.push(text);
-    } else if (options.acceptNumbers && typeof item === 'number' && Number.isSafeInteger(item)) out.push(String(item));
-    else issues.add(`${field}[${index}]`, `must be a non-empty string, got ${describeType(item)}`);
+    let text: string;
+    if (typeof item === 'string' && item.trim() !== '') text = item.trim();
+    else if (options.acceptNumbers && typeof item === 'number' && Number.isSafeInteger(item)) text = String(item);
+    else {
+      issues.add(`${field}[${index}]`, `must be a non-empty string, got ${describeType(item)}`);
+      return;
+    }
+    const problem =
+      options.maxChars !== undefined && text.length > options.maxChars
+        ? `is ${text.length} characters long; at most ${options.maxChars} are allowed: ${quote(text)}`
+        : options.check?.(text);
+    if (problem) issues.add(`${field}[${index}]`, problem);
+    else out.push(text);
   });
   return out;
 };
