@@ -25,16 +25,18 @@ const clip = (text: string, max: number): string => {
  * value goes through here, so a megabyte field gives a line-sized message.
  */
 const quote = (value: unknown, max = MAX_QUOTED_CHARS): string => {
-  // Only a prefix of a long string is serialised: escaping can lengthen it, never shorten it.
-  const shown = typeof value === 'string' && value.length > max ? value.slice(0, max + 1) : value;
+  if (typeof value === 'string') {
+    if (value.length <= max) return JSON.stringify(value);
+    // The first `max` characters, opened but not closed: "Promo Summ…
+    return `${JSON.stringify(clip(value, max).slice(0, -1)).slice(0, -1)}…`;
+  }
   let text: string | undefined;
   try {
-    text = JSON.stringify(shown);
+    text = JSON.stringify(value);
   } catch {
     text = undefined;
   }
-  if (text === undefined) return describeType(value);
-  return clip(text, max);
+  return text === undefined ? describeType(value) : clip(text, max);
 };
 
 class IssueList {
