@@ -2,6 +2,7 @@
  * The command line (DESIGN.md, CLI). Parsing only: a mistake here is a usage error (exit 2).
  */
 import { parseArgs } from 'node:util';
+import { quote } from '../functions/core/validation.js';
 
 const COMMANDS = ['pause', 'resume', 'populate', 'environments', 'list', 'demo', 'sim', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -74,8 +75,8 @@ const parseCommandLine = (argv: readonly string[]): CliOptions => {
   const { values, positionals } = parsed;
   const [name, ...extra] = positionals;
   if (values.help || name === undefined) return { command: 'help', secrets: '', state: '', dryRun: false, json: false };
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command "${name}" (one of: ${COMMANDS.join(', ')})`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)} (one of: ${COMMANDS.join(', ')})`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${quote(extra[0])}`);
   const command = name as Command;
   if ((command === 'pause' || command === 'resume' || command === 'populate') && values.event === undefined) {
     throw new UsageError(`${command} needs --event FILE (or --event - to read the request from stdin)`);

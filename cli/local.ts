@@ -9,6 +9,7 @@ import { FileTokenCache } from '../functions/adapters/local/file-token-cache.js'
 import { FileWindowStore } from '../functions/adapters/local/file-window-store.js';
 import type { CampaignProvider, WindowProviderName } from '../functions/core/campaign.js';
 import { ConfigurationError, InvalidRequestError } from '../functions/core/errors.js';
+import { quote } from '../functions/core/validation.js';
 import type { Log } from '../functions/core/ports.js';
 import type { WindowAction } from '../functions/core/request.js';
 import { parseWindowRequest, type WindowRequest } from '../functions/core/request.js';
@@ -54,7 +55,7 @@ const localProvider = (provider: WindowProviderName, account: string, context: L
 
 const checkProviderName = (value: string | undefined): WindowProviderName => {
   if (value === 'deltadna' || value === 'ocamba') return value;
-  throw new InvalidRequestError([{ field: 'provider', problem: `must be deltadna or ocamba, got ${JSON.stringify(value)}` }], { subject: 'command line' });
+  throw new InvalidRequestError([{ field: 'provider', problem: `must be deltadna or ocamba, got ${quote(value)}` }], { subject: 'command line' });
 };
 
 /** Runs a window's pause or resume locally, as the Lambda would, with the file store. */

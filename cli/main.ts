@@ -3,6 +3,7 @@
  * object), exit status 0 / 1 / 2 as DESIGN.md says.
  */
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
+import { WindowStateError } from '../functions/adapters/window-entries.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
@@ -98,6 +99,8 @@ const untilAborted = (signal: AbortSignal): Promise<void> =>
 /** 2 for what a person must fix before anything can run; 1 for a run that could not finish. */
 const exitCodeOfError = (error: unknown): number => {
   if (error instanceof UsageError || error instanceof InvalidRequestError || error instanceof ConfigurationError) return 2;
+  // Only an unreadable state file gets this far (a state conflict is one campaign's failure): a file to fix.
+  if (error instanceof WindowStateError) return 2;
   if (error instanceof VendorError && (error.status === 401 || error.status === 403 || error.status === 409)) return 2;
   return 1;
 };

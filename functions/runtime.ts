@@ -12,6 +12,7 @@ import { SecretsManagerSource } from './adapters/aws/secrets-manager.js';
 import { SecretsManagerTokenCache } from './adapters/aws/token-cache.js';
 import { ConfigurationError, InvalidRequestError, describeError, isRetryable } from './core/errors.js';
 import type { ResultPublisher, SecretSource, TokenCache } from './core/ports.js';
+import { clip } from './core/validation.js';
 import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from './settings.js';
 
 const logger = createLogger();
@@ -79,11 +80,16 @@ interface RunLabels {
   window?: string;
 }
 
+/** Characters of an error message in a log line or the Run Failed event: the event must always fit the bus. */
+const MAX_ERROR_CHARS = 2_000;
+
+const describeBriefly = (error: unknown): string => clip(describeError(error), MAX_ERROR_CHARS);
+
 const publishRunFailed = async (labels: RunLabels, runId: string, error: unknown): Promise<void> => {
   const detail = {
     ...labels,
     runId,
-    error: describeError(error),
+    error: describeBriefly(error),
     errorType: error instanceof Error ? error.name : 'Error',
     retryable: isRetryable(error),
     ...(error instanceof InvalidRequestError ? { issues: error.issues } : {}),
@@ -114,7 +120,7 @@ const invoke = async <T>(action: string, context: Context | undefined, work: (sc
   } catch (error) {
     if (!(error instanceof CampaignsFailedError)) {
       telemetry.count(METRICS.runsFailed);
-      log.error('run failed', { error: describeError(error), errorType: error instanceof Error ? error.name : 'Error' });
+      log.error('run failed', { error: describeBriefly(error), errorType: error instanceof Error ? error.name : 'Error' });
       await publishRunFailed(labels, runId, error);
     }
     throw error;

@@ -8,8 +8,13 @@
  * is what the handlers accept.
  */
 import { InvalidRequestError } from '../functions/core/errors.js';
+import { clip, quote } from '../functions/core/validation.js';
 import { parseWindowRequest, type WindowAction } from '../functions/core/request.js';
 import { PROVIDERS, type WindowProviderName } from '../functions/core/campaign.js';
+
+/** A secret or window name is quoted whole up to this length (it names what to fix); other values are cut shorter. */
+const QUOTED_NAME_CHARS = 256;
+const MAX_TIME_ZONE_CHARS = 64;
 
 const ACCOUNT_PROVIDERS = ['deltadna', 'ocamba', 'kahuna'] as const;
 type AccountProvider = (typeof ACCOUNT_PROVIDERS)[number];
@@ -171,7 +176,7 @@ const cronPartProblem = (part: string, field: CronField, index: number): string 
   if (part === '*') return undefined;
   if (index === DAY_OF_MONTH && /^(L|LW|\d{1,2}W)$/.test(part)) {
     return part.endsWith('W') && part !== 'LW' && cronValue(part.slice(0, -1), field) === undefined
-      ? `${field.name}: "${part}" is not a day 1-31 followed by W`
+      ? `${field.name}: ${quote(part)} is not a day 1-31 followed by W`
       : undefined;
   }
   if (index === DAY_OF_WEEK) {
@@ -182,16 +187,16 @@ const cronPartProblem = (part: string, field: CronField, index: number): string 
     if (nth) {
       return cronValue(nth[1]!, field) !== undefined && Number(nth[2]) >= 1 && Number(nth[2]) <= 5
         ? undefined
-        : `${field.name}: "${part}" must be DAY#N with DAY ${range} and N 1-5`;
+        : `${field.name}: ${quote(part)} must be DAY#N with DAY ${range} and N 1-5`;
     }
   }
   const match = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(part);
-  if (!match) return `${field.name}: "${part}" is not a value, range (a-b), step (a/n) or list (a,b) of ${range}`;
+  if (!match) return `${field.name}: ${quote(part)} is not a value, range (a-b), step (a/n) or list (a,b) of ${range}`;
   const [, from, to, step] = match;
-  if (from !== '*' && cronValue(from!, field) === undefined) return `${field.name}: "${from}" is out of range (${range})`;
-  if (from === '*' && to !== undefined) return `${field.name}: "${part}" is not a valid range`;
-  if (to !== undefined && cronValue(to, field) === undefined) return `${field.name}: "${to}" is out of range (${range})`;
-  if (step !== undefined && Number(step) < 1) return `${field.name}: step "${step}" must be at least 1`;
+  if (from !== '*' && cronValue(from!, field) === undefined) return `${field.name}: ${quote(from)} is out of range (${range})`;
+  if (from === '*' && to !== undefined) return `${field.name}: ${quote(part)} is not a valid range`;
+  if (to !== undefined && cronValue(to, field) === undefined) return `${field.name}: ${quote(to)} is out of range (${range})`;
+  if (step !== undefined && Number(step) < 1) return `${field.name}: step ${quote(step)} must be at least 1`;
   return undefined;
 };
 
@@ -225,15 +230,15 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 /** A local date-time `yyyy-mm-ddThh:mm[:ss]` normalized to seconds, or a problem. */
 const readLocalDateTime = (text: string): { value: string } | { problem: string } => {
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.includes('T')) {
-    return { problem: `"${text}" has a UTC offset; write the local time (yyyy-mm-ddThh:mm:ss): the zone comes from timeZone` };
+    return { problem: `${quote(text)} has a UTC offset; write the local time (yyyy-mm-ddThh:mm:ss): the zone comes from timeZone` };
   }
   const match = LOCAL_DATE_TIME.exec(text);
-  if (!match) return { problem: `"${text}" is not a date-time yyyy-mm-ddThh:mm:ss` };
+  if (!match) return { problem: `${quote(text)} is not a date-time yyyy-mm-ddThh:mm:ss` };
   const [year, month, day, hour, minute, second = '00'] = match.slice(1).map((part) => part ?? '00') as string[];
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
   const value = `${year}-${month}-${day}T${hour}:${minute}:${second}`;
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== value) {
-    return { problem: `"${text}" is not a real date and time` };
+    return { problem: `${quote(text)} is not a real date and time` };
   }
   return { value };
 };
@@ -249,7 +254,7 @@ const readSchedule = (value: unknown): { schedule: ParsedSchedule } | { problems
   const text = value.trim();
   const cron = /^cron\((.*)\)$/s.exec(text);
   if (cron) {
-    const problems = cronProblems(cron[1]!).map((problem) => `${text}: ${problem}`);
+    const problems = cronProblems(cron[1]!).map((problem) => `${clip(text, QUOTED_NAME_CHARS)}: ${problem}`);
     return problems.length ? { problems } : { schedule: { kind: 'cron', expression: `cron(${cron[1]!.trim().split(/\s+/).join(' ')})` } };
   }
   const at = /^at\((.*)\)$/s.exec(text);
@@ -258,8 +263,8 @@ const readSchedule = (value: unknown): { schedule: ParsedSchedule } | { problems
     if ('problem' in local) return { problems: [local.problem] };
     return { schedule: { kind: 'at', expression: `at(${local.value})`, localTime: local.value } };
   }
-  if (/^rate\(/.test(text)) return { problems: [`"${text}": a window opens at a time of day, not at a rate; use ${forms}`] };
-  return { problems: [`"${text}" is not a schedule: use ${forms}`] };
+  if (/^rate\(/.test(text)) return { problems: [`${quote(text)}: a window opens at a time of day, not at a rate; use ${forms}`] };
+  return { problems: [`${quote(text)} is not a schedule: use ${forms}`] };
 };
 
 // ---- time zones -------------------------------------------------------------------------------------
@@ -285,15 +290,17 @@ const timeZoneProblem = (value: unknown): string | undefined => {
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
+    // No IANA zone is this long: a suggestion (an edit distance against every zone) would only cost time.
+    if (value.length > MAX_TIME_ZONE_CHARS) return `unknown time zone ${quote(value)}`;
     const known = Intl.supportedValuesOf('timeZone');
     const nearest = known
       .map((zone) => ({ zone, distance: editDistance(zone.toLowerCase(), value.toLowerCase()) }))
       .sort((a, b) => a.distance - b.distance)[0];
-    const hint = nearest && nearest.distance <= 3 ? ` (did you mean "${nearest.zone}"?)` : '';
-    return `unknown time zone "${value}"${hint}`;
+    const hint = nearest && nearest.distance <= 3 ? ` (did you mean ${quote(nearest.zone)}?)` : '';
+    return `unknown time zone ${quote(value)}${hint}`;
   }
   // Intl ignores case; Scheduler does not.
-  if (resolved !== value && resolved.toLowerCase() === value.toLowerCase()) return `unknown time zone "${value}" (did you mean "${resolved}"?)`;
+  if (resolved !== value && resolved.toLowerCase() === value.toLowerCase()) return `unknown time zone ${quote(value)} (did you mean ${quote(resolved)}?)`;
   return undefined;
 };
 
@@ -337,7 +344,7 @@ const validateAccounts = (accounts: unknown, problems: string[]): AccountConfig[
   const valid: AccountConfig[] = [];
   const seen = new Set<string>();
   accounts.forEach((account: unknown, index) => {
-    const label = isRecord(account) && typeof account.secret === 'string' ? `account "${account.secret}"` : `accounts[${index}]`;
+    const label = isRecord(account) && typeof account.secret === 'string' ? `account ${quote(account.secret, QUOTED_NAME_CHARS)}` : `accounts[${index}]`;
     const add = (problem: string): void => {
       problems.push(`${label}: ${problem}`);
     };
@@ -353,7 +360,7 @@ const validateAccounts = (accounts: unknown, problems: string[]): AccountConfig[
       add('secret: declared twice');
     }
     if (!(ACCOUNT_PROVIDERS as readonly unknown[]).includes(account.provider)) {
-      add(`provider: unknown provider ${JSON.stringify(account.provider)} (one of: ${ACCOUNT_PROVIDERS.join(', ')})`);
+      add(`provider: unknown provider ${quote(account.provider)} (one of: ${ACCOUNT_PROVIDERS.join(', ')})`);
     }
     if (account.createSecret !== undefined && typeof account.createSecret !== 'boolean') add('createSecret: must be true or false');
     if (typeof account.secret === 'string') seen.add(account.secret);
@@ -369,7 +376,7 @@ const validateWindow = (
   killSwitch: boolean,
   problems: string[],
 ): WindowPlan | undefined => {
-  const label = isRecord(window) && typeof window.name === 'string' ? `window "${window.name}"` : `windows[${index}]`;
+  const label = isRecord(window) && typeof window.name === 'string' ? `window ${quote(window.name, QUOTED_NAME_CHARS)}` : `windows[${index}]`;
   const found: string[] = [];
   const add = (problem: string): void => {
     if (!found.includes(problem)) found.push(problem);
@@ -387,9 +394,9 @@ const validateWindow = (
 
   const account = typeof window.secret === 'string' ? accounts.get(window.secret) : undefined;
   if (typeof window.secret === 'string' && !account) {
-    add(`secret: "${window.secret}" is not declared in accounts (add { secret: "${window.secret}", provider: ${JSON.stringify(window.provider)} })`);
+    add(`secret: ${quote(window.secret, QUOTED_NAME_CHARS)} is not declared in accounts (add { secret: ${quote(window.secret, QUOTED_NAME_CHARS)}, provider: ${quote(window.provider)} })`);
   } else if (account && (PROVIDERS as readonly unknown[]).includes(window.provider) && account.provider !== window.provider) {
-    add(`secret: "${account.secret}" is declared as a ${account.provider} account, not ${JSON.stringify(window.provider)}`);
+    add(`secret: ${quote(account.secret, QUOTED_NAME_CHARS)} is declared as a ${account.provider} account, not ${quote(window.provider)}`);
   }
 
   const zone = timeZoneProblem(window.timeZone);
@@ -411,7 +418,7 @@ const validateWindow = (
 
   const flexible = window.flexibleWindowMinutes;
   if (flexible !== undefined && !(typeof flexible === 'number' && Number.isInteger(flexible) && flexible >= 1 && flexible <= 1440)) {
-    add(`flexibleWindowMinutes: must be a whole number of minutes 1-1440 (or left out for on-the-minute), got ${JSON.stringify(flexible)}`);
+    add(`flexibleWindowMinutes: must be a whole number of minutes 1-1440 (or left out for on-the-minute), got ${quote(flexible)}`);
   }
   if (typeof window.enabled !== 'boolean') add('enabled: is required: true or false');
 
@@ -439,7 +446,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
   unknownFields(config, CONFIG_FIELDS).forEach((problem) => problems.push(problem));
   if (typeof config.killSwitch !== 'boolean') problems.push('killSwitch: is required: true or false');
   if (config.alarmEmail !== undefined && (typeof config.alarmEmail !== 'string' || !EMAIL.test(config.alarmEmail))) {
-    problems.push(`alarmEmail: must be an email address, got ${JSON.stringify(config.alarmEmail)}`);
+    problems.push(`alarmEmail: must be an email address, got ${quote(config.alarmEmail)}`);
   }
   const recipientBuckets: string[] = [];
   if (config.recipientBuckets !== undefined) {
@@ -447,7 +454,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
     else
       config.recipientBuckets.forEach((bucket: unknown, index) => {
         if (typeof bucket === 'string' && BUCKET_NAME.test(bucket)) recipientBuckets.push(bucket);
-        else problems.push(`recipientBuckets[${index}]: must be an S3 bucket name (not an ARN or s3:// URL), got ${JSON.stringify(bucket)}`);
+        else problems.push(`recipientBuckets[${index}]: must be an S3 bucket name (not an ARN or s3:// URL), got ${quote(bucket)}`);
       });
   }
   const accounts = validateAccounts(config.accounts, problems);
@@ -461,7 +468,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
       const plan = validateWindow(window, index, byName, config.killSwitch === true, problems);
       const name = isRecord(window) ? window.name : undefined;
       if (typeof name === 'string') {
-        if (names.has(name)) problems.push(`window "${name}": name: used by more than one window (names key the window state and events)`);
+        if (names.has(name)) problems.push(`window ${quote(name, QUOTED_NAME_CHARS)}: name: used by more than one window (names key the window state and events)`);
         names.add(name);
       }
       if (plan) windows.push(plan);

@@ -6,6 +6,7 @@
 import { describeError } from './errors.js';
 import { silentLog, type AccountLock, type Log } from './ports.js';
 import { sleep } from './retry.js';
+import { accountOf } from './secret-names.js';
 
 /** Another run holds the account: the caller may retry later (Lambda's async retry does). */
 class AccountBusyError extends Error {
@@ -30,10 +31,12 @@ const DEFAULT_WAIT_MS = 120_000;
 /** Waits for the account's lease and returns the function that gives it back. */
 const holdAccount = async (
   lock: AccountLock,
-  scope: { provider: string; account: string },
+  given: { provider: string; account: string },
   holder: string,
   options: HoldOptions = {},
 ): Promise<() => Promise<void>> => {
+  // One lease per account, whether the caller named its secret by name or by ARN.
+  const scope = { provider: given.provider, account: accountOf(given.account) };
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
   const log = options.log ?? silentLog;
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);

@@ -358,6 +358,9 @@ const checkBaseUrl = (value: string): string | undefined => {
   } catch {
     return 'is not a URL';
   }
+  // Never echo the value: it may hold a password.
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials (user:password@); put them in the secret\'s own fields';
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) return 'must not contain a query (?) or a fragment (#)';
   if (url.protocol === 'https:') return undefined;
   const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
   if (url.protocol === 'http:' && loopback) return undefined;

@@ -5,7 +5,7 @@
  */
 import { unwrapEnvelope } from './request.js';
 import { DEFAULT_MAX_EXTRA_PARAM_CHARS, checkParamValue, checkRecipient, checkSendTs, extraDefaults, listField, type ExtraParamDefaults } from './recipients.js';
-import { CappedIssues, IssueList, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
+import { CappedIssues, IssueList, MAX_LISTED_ISSUES, quote, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
 
 /** Kahuna's environments: production and sandbox. */
 const POPULATE_ENVS = ['p', 's'] as const;
@@ -98,12 +98,12 @@ const readCampaignConfig = (value: unknown, issues: IssueList): CampaignConfig |
   else if (typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId > 0) campaignId = rawId;
   else if (typeof rawId === 'string' && /^[1-9]\d{0,15}$/.test(rawId.trim()) && Number.isSafeInteger(Number(rawId))) {
     campaignId = Number(rawId);
-  } else issues.add('campaign_config.campaign_id', `must be a positive integer, got ${JSON.stringify(rawId) ?? describeType(rawId)}`);
+  } else issues.add('campaign_config.campaign_id', `must be a positive integer, got ${quote(rawId)}`);
 
   const credType = value.cred_type;
   if (credType === undefined) issues.add('campaign_config.cred_type', `is required (one of: ${CRED_TYPES.join(', ')})`);
   else if (typeof credType !== 'string' || !(CRED_TYPES as readonly string[]).includes(credType)) {
-    issues.add('campaign_config.cred_type', `must be one of Kahuna's white-listed credentials: ${CRED_TYPES.join(', ')}; got ${JSON.stringify(credType) ?? describeType(credType)}`);
+    issues.add('campaign_config.cred_type', `must be one of Kahuna's white-listed credentials: ${CRED_TYPES.join(', ')}; got ${quote(credType)}`);
   }
 
   const observe = readBoolean(value.observe_rate_limiting, 'campaign_config.observe_rate_limiting', issues);
@@ -146,7 +146,7 @@ const readDefaultParams = (value: unknown, issues: IssueList): Record<string, Pa
 const readMaxExtraParamChars = (value: unknown, issues: IssueList): number => {
   if (value === undefined) return DEFAULT_MAX_EXTRA_PARAM_CHARS;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= MAX_EXTRA_PARAM_CHARS_CEILING) return value;
-  issues.add('maxExtraParamChars', `must be a whole number from 1 to ${MAX_EXTRA_PARAM_CHARS_CEILING}, got ${JSON.stringify(value) ?? describeType(value)}`);
+  issues.add('maxExtraParamChars', `must be a whole number from 1 to ${MAX_EXTRA_PARAM_CHARS_CEILING}, got ${quote(value)}`);
   return DEFAULT_MAX_EXTRA_PARAM_CHARS;
 };
 
@@ -165,7 +165,7 @@ const readRecipientsRef = (value: unknown, options: ParsePopulateOptions, issues
   if (value.s3 !== undefined) {
     const match = typeof value.s3 === 'string' ? S3_URL.exec(value.s3.trim()) : null;
     if (!match) {
-      issues.add('recipients.s3', `must be an S3 URL such as "s3://bucket/key.jsonl", got ${JSON.stringify(value.s3) ?? describeType(value.s3)}`);
+      issues.add('recipients.s3', `must be an S3 URL such as "s3://bucket/key.jsonl", got ${quote(value.s3)}`);
       return undefined;
     }
     return { kind: 's3', url: (value.s3 as string).trim(), bucket: match[1]!, key: match[2]! };
@@ -202,23 +202,24 @@ const checkInlineRecipients = (
  * so an invalid list reaches no vendor.
  */
 const parsePopulateRequest = (input: unknown, options: ParsePopulateOptions): PopulateRequest => {
-  const issues = new IssueList();
+  // Room for the recipients' own capped listing (and its closing count) besides the other fields' problems.
+  const issues = new IssueList(MAX_LISTED_RECIPIENT_ISSUES + 1 + MAX_LISTED_ISSUES);
   const raw = readRequestObject(unwrapEnvelope(input), issues);
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
 
   if (raw.action !== undefined && raw.action !== 'populate') {
-    issues.add('action', `says ${JSON.stringify(raw.action)} but this is a populate`);
+    issues.add('action', `says ${quote(raw.action)} but this is a populate`);
   }
   if (raw.provider === undefined) issues.add('provider', 'is required: "kahuna"');
   else if (raw.provider === 'deltadna' || raw.provider === 'ocamba') {
     issues.add('provider', `${raw.provider} campaigns are paused and resumed, not populated (populate is for kahuna)`);
-  } else if (raw.provider !== 'kahuna') issues.add('provider', `must be "kahuna", got ${JSON.stringify(raw.provider) ?? describeType(raw.provider)}`);
+  } else if (raw.provider !== 'kahuna') issues.add('provider', `must be "kahuna", got ${quote(raw.provider)}`);
 
   const secret = readSecretName(raw.secret, issues);
 
   if (raw.env === undefined) issues.add('env', 'is required: "p" (production) or "s" (sandbox)');
   else if (!(POPULATE_ENVS as readonly unknown[]).includes(raw.env)) {
-    issues.add('env', `must be "p" (production) or "s" (sandbox), got ${JSON.stringify(raw.env) ?? describeType(raw.env)}`);
+    issues.add('env', `must be "p" (production) or "s" (sandbox), got ${quote(raw.env)}`);
   }
 
   const campaignConfig = readCampaignConfig(raw.campaign_config, issues);

@@ -250,7 +250,7 @@ const precheckInline = async (
   request: PopulateRequest,
   limits: { maxBodyBytes: number; maxRecipients: number },
 ): Promise<void> => {
-  const issues = new IssueList();
+  const issues = new IssueList(MAX_LISTED_RECIPIENT_ISSUES + 1);
   const capped = new CappedIssues(issues, MAX_LISTED_RECIPIENT_ISSUES);
   const stats: PlanStats = { recipients: 0, valid: 0, invalid: 0 };
   for await (const item of planBodies(fromArray(list), request, { ...limits, keepText: false }, stats)) {

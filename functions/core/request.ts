@@ -4,7 +4,7 @@
  * `detail` holds it. Every problem is reported at once, naming the field; nothing reaches a vendor.
  */
 import { PROVIDERS, type WindowProviderName } from './campaign.js';
-import { IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, type Json } from './validation.js';
+import { IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
 
 const WindowAction = { pause: 'pause', resume: 'resume' } as const;
 type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
@@ -40,6 +40,25 @@ const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels
 const WINDOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_REASON = 500;
 
+/** Bounds on a selection (README, "Limits"): each id named costs a vendor read, each glob a match per campaign. */
+const SELECTION_LIMITS = {
+  ids: 1_000,
+  exclude: 1_000,
+  names: 50,
+  globChars: 256,
+  labels: 50,
+  labelChars: 256,
+  idDigits: 19,
+  environmentChars: 256,
+} as const;
+
+/** Each vendor's documented campaign-id form: digits only (deltaDNA a number, Ocamba a string such as "1000248"). */
+const CAMPAIGN_ID = new RegExp(`^\\d{1,${SELECTION_LIMITS.idDigits}}$`);
+const ID_FORM: Record<WindowProviderName, string> = {
+  deltadna: `a deltadna campaign id is a number (digits only, at most ${SELECTION_LIMITS.idDigits})`,
+  ocamba: `an ocamba campaign id is a string of digits such as "1000248" (at most ${SELECTION_LIMITS.idDigits})`,
+};
+
 /** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
 const unwrapEnvelope = (input: unknown): unknown =>
   isObject(input) && 'detail-type' in input && 'detail' in input ? input.detail : input;
@@ -49,24 +68,37 @@ const readEnvironment = (value: unknown, issues: IssueList): EnvironmentRef | un
   const asId = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof asId === 'number' && Number.isSafeInteger(asId) && asId > 0) return { id: asId };
   if (typeof value === 'string' && !/^\d+$/.test(value.trim())) {
+    if (value.length > SELECTION_LIMITS.environmentChars) {
+      issues.add('select.environment', `is ${value.length} characters long; at most ${SELECTION_LIMITS.environmentChars} are allowed: ${quote(value)}`);
+      return undefined;
+    }
     const parts = value.split('/');
     if (parts.length === 2 && parts[0]!.trim() && parts[1]!.trim()) {
       return { game: parts[0]!.trim(), name: parts[1]!.trim() };
     }
   }
-  issues.add('select.environment', `must be an environment id (e.g. 8756) or "Game/Environment" (e.g. "DeltaSlot/Live"), got ${JSON.stringify(value)}`);
+  issues.add('select.environment', `must be an environment id (e.g. 8756) or "Game/Environment" (e.g. "DeltaSlot/Live"), got ${quote(value)}`);
   return undefined;
 };
 
 const readGlobs = (value: unknown, issues: IssueList): string[] | undefined => {
-  const globs = readStringList(value, 'select.names', issues);
+  const globs = readStringList(value, 'select.names', issues, { maxItems: SELECTION_LIMITS.names, maxChars: SELECTION_LIMITS.globChars, allowEmpty: false });
   globs?.forEach((glob, index) => {
     if (/[\\^$()|{}[\]+]/.test(glob)) {
-      issues.add(`select.names[${index}]`, `is a glob (* and ? only), not a regular expression: ${JSON.stringify(glob)}`);
+      issues.add(`select.names[${index}]`, `is a glob (* and ? only), not a regular expression: ${quote(glob)}`);
     }
   });
   return globs;
 };
+
+/** Campaign ids go into the vendor's URL path: only the vendor's own id form passes, so "." or ".." cannot change the endpoint. */
+const readCampaignIds = (value: unknown, field: 'select.ids' | 'select.exclude', provider: WindowProviderName | undefined, issues: IssueList): string[] | undefined =>
+  readStringList(value, field, issues, {
+    acceptNumbers: true,
+    maxItems: field === 'select.ids' ? SELECTION_LIMITS.ids : SELECTION_LIMITS.exclude,
+    allowEmpty: field === 'select.exclude',
+    ...(provider ? { check: (id: string) => (CAMPAIGN_ID.test(id) ? undefined : `${ID_FORM[provider]}, got ${quote(id)}`) } : {}),
+  });
 
 const readSelection = (value: unknown, provider: WindowProviderName | undefined, issues: IssueList): Selection => {
   if (value !== undefined && !isObject(value)) {
@@ -77,10 +109,10 @@ const readSelection = (value: unknown, provider: WindowProviderName | undefined,
 
   const environment = readEnvironment(raw.environment, issues);
   const allEnvironments = readBoolean(raw.allEnvironments, 'select.allEnvironments', issues) ?? false;
-  const ids = readStringList(raw.ids, 'select.ids', issues, { acceptNumbers: true });
+  const ids = readCampaignIds(raw.ids, 'select.ids', provider, issues);
   const names = readGlobs(raw.names, issues);
-  const labels = readStringList(raw.labels, 'select.labels', issues);
-  const exclude = readStringList(raw.exclude, 'select.exclude', issues, { acceptNumbers: true }) ?? [];
+  const labels = readStringList(raw.labels, 'select.labels', issues, { maxItems: SELECTION_LIMITS.labels, maxChars: SELECTION_LIMITS.labelChars, allowEmpty: false });
+  const exclude = readCampaignIds(raw.exclude, 'select.exclude', provider, issues) ?? [];
 
   if (provider === 'deltadna') {
     if (raw.environment === undefined && !allEnvironments) {
@@ -119,7 +151,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
 
   if (raw.action !== undefined && raw.action !== action) {
-    issues.add('action', `says ${JSON.stringify(raw.action)} but this is a ${action}`);
+    issues.add('action', `says ${quote(raw.action)} but this is a ${action}`);
   }
 
   let provider: WindowProviderName | undefined;
@@ -127,7 +159,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   else if (raw.provider === 'kahuna') issues.add('provider', 'kahuna campaigns are populated, not paused or resumed (use populate)');
   else if (typeof raw.provider === 'string' && (PROVIDERS as readonly string[]).includes(raw.provider)) {
     provider = raw.provider as WindowProviderName;
-  } else issues.add('provider', `must be one of: ${PROVIDERS.join(', ')}; got ${JSON.stringify(raw.provider)}`);
+  } else issues.add('provider', `must be one of: ${PROVIDERS.join(', ')}; got ${quote(raw.provider)}`);
 
   const secret = readSecretName(raw.secret, issues);
 
@@ -147,7 +179,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   if (raw.scope !== undefined) {
     if (action !== 'resume') issues.add('scope', 'applies to resume only');
     else if (raw.scope === 'window' || raw.scope === 'selection') scope = raw.scope;
-    else issues.add('scope', `must be "window" (resume what this window paused) or "selection" (resume every selected paused campaign); got ${JSON.stringify(raw.scope)}`);
+    else issues.add('scope', `must be "window" (resume what this window paused) or "selection" (resume every selected paused campaign); got ${quote(raw.scope)}`);
   }
 
   issues.throwIfAny();
@@ -163,5 +195,5 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   };
 };
 
-export { WindowAction, ResumeScope, parseWindowRequest, unwrapEnvelope };
+export { WindowAction, ResumeScope, SELECTION_LIMITS, parseWindowRequest, unwrapEnvelope };
 export type { WindowRequest, Selection, EnvironmentRef };

@@ -10,6 +10,7 @@ import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, typ
 import { mapWithConcurrency } from './rate-limiter.js';
 import type { WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
+import { accountOf } from './secret-names.js';
 import { compileSelection, optOutReason, type CompiledSelection } from './selection.js';
 import { METRICS } from '../settings.js';
 
@@ -90,7 +91,8 @@ class WindowRun {
   constructor(request: WindowRequest, deps: WindowRunDeps) {
     this.#request = request;
     this.#deps = deps;
-    this.#key = { provider: request.provider, account: request.secret, window: request.window };
+    // Keyed on the account, not on how this request spelled its secret (name or ARN).
+    this.#key = { provider: request.provider, account: accountOf(request.secret), window: request.window };
     this.#log = deps.log ?? silentLog;
     this.#telemetry = deps.telemetry ?? noTelemetry;
     this.#now = deps.now ?? (() => new Date());
@@ -140,7 +142,7 @@ class WindowRun {
   #acquireAccount(): Promise<() => Promise<void>> {
     const { lock, runId } = this.#deps;
     if (!lock) return Promise.resolve(async () => {});
-    return holdAccount(lock, { provider: this.#request.provider, account: this.#request.secret }, runId, {
+    return holdAccount(lock, { provider: this.#request.provider, account: this.#key.account }, runId, {
       ...(this.#deps.lockTtlMs !== undefined ? { ttlMs: this.#deps.lockTtlMs } : {}),
       ...(this.#deps.lockWaitMs !== undefined ? { waitMs: this.#deps.lockWaitMs } : {}),
       log: this.#log,
@@ -149,9 +151,10 @@ class WindowRun {
 
   async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
+    // The window state first: an unreadable state stops the run before any vendor request.
+    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const environmentId = await resolveEnvironment(this.#request, provider);
     const selection = compileSelection(this.#request.select, environmentId);
-    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
     // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
     if (windowResume && entries.size === 0) return { candidates: [], listingComplete: true };

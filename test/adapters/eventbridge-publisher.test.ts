@@ -86,6 +86,21 @@ describe('Function: trimDetail', () => {
     expect(trimmed.summary).toEqual(detail.summary);
   });
 
+  it('a Run Failed detail with a long list of problems is trimmed to fit, not refused', () => {
+    // Prepare
+    const issues = Array.from({ length: 100_000 }, (_, i) => ({ field: `select.ids[${i}]`, problem: 'must be a non-empty string, got an object' }));
+    const detail = { action: 'pause', runId: 'run-1', error: 'invalid request', errorType: 'InvalidRequestError', retryable: false, issues };
+
+    // Act
+    const trimmed = trimDetail(detail, 250_000) as typeof detail & { truncated: Record<string, number> };
+
+    // Assess
+    expect(JSON.stringify(trimmed).length).toBeLessThanOrEqual(250_000);
+    expect(trimmed.issues.length).toBeGreaterThan(0);
+    expect(trimmed.truncated).toEqual({ issues: 100_000 - trimmed.issues.length });
+    expect(trimmed.errorType).toBe('InvalidRequestError');
+  });
+
   it('refuses a detail too large even without its lists', () => {
     // Prepare
     const detail = { error: 'x'.repeat(5_000), campaigns: [campaign(1)] };

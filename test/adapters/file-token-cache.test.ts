@@ -46,6 +46,18 @@ describe('Adapter: FileTokenCache', () => {
     expect(other).toBeUndefined();
   });
 
+  it('a token cached for the secret name is found by the secret ARN', async () => {
+    // Prepare
+    await new FileTokenCache({ stateDir, account: 'campaign-ops/deltaslot-live' }).put(TOKEN);
+
+    // Act
+    const byArn = new FileTokenCache({ stateDir, account: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/deltaslot-live-AbCdEf' });
+
+    // Assess
+    expect(await byArn.get()).toEqual(TOKEN);
+    expect(await readdir(join(stateDir, 'tokens'))).toEqual(['campaign-ops%2Fdeltaslot-live.json']);
+  });
+
   it('treats an unreadable file as no token', async () => {
     // Prepare
     const cache = new FileTokenCache({ stateDir, account: 'a' });

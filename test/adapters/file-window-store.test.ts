@@ -53,6 +53,29 @@ describe('Adapter: FileWindowStore', () => {
     expect(content).toMatchObject({ version: 1, ...key, entries: [{ campaignId: '34751', runId: 'run-1', state: 'pausing', updatedAt: intent.at }] });
   });
 
+  it('a 512-character secret name and a 64-character window of dots give file names that fit, distinct and readable at the head', async () => {
+    // Prepare
+    const store = new FileWindowStore({ stateDir });
+    const account = `campaign-ops/${'h'.repeat(499)}`;
+    const long = { provider: 'ocamba', account, window: `n${'.'.repeat(63)}` };
+    const other = { ...long, account: `${account.slice(0, -1)}i` };
+
+    // Act
+    await store.beginPause(long, intent);
+    await store.beginPause(other, intent);
+    await store.acquire({ provider: 'ocamba', account }, 'run-1', 1_000);
+
+    // Assess
+    const windows = await readdir(join(stateDir, 'windows'));
+    const leases = await readdir(join(stateDir, 'leases'));
+    expect(windows).toHaveLength(2);
+    for (const name of [...windows, ...leases]) {
+      expect(name.length).toBeLessThanOrEqual(150 + '.json'.length);
+      expect(name).toMatch(/^ocamba\.campaign-ops%2Fhhhh.*-[0-9a-f]{32}\.json$/);
+    }
+    expect(await store.list(long)).toHaveLength(1);
+  });
+
   it('leaves no temporary or lock files behind', async () => {
     // Prepare
     const store = new FileWindowStore({ stateDir });

@@ -70,4 +70,20 @@ describe('Function: readCredentialFields', () => {
     // Assess
     expect(message).toBe('secret campaign-ops/hood: baseUrl: must be a string');
   });
+
+  it.each([
+    ['a user and password', `https://ops:${SECRET_VALUE}@api.ocamba.com`, 'baseUrl: must not contain credentials'],
+    ['a user alone', `https://${SECRET_VALUE}@api.ocamba.com`, 'baseUrl: must not contain credentials'],
+    ['a password on loopback', `http://u:${SECRET_VALUE}@127.0.0.1:4010`, 'baseUrl: must not contain credentials'],
+    ['a query', `https://api.ocamba.com/?key=${SECRET_VALUE}`, 'baseUrl: must not contain a query (?) or a fragment (#)'],
+    ['an empty query', 'https://api.ocamba.com/?', 'baseUrl: must not contain a query (?) or a fragment (#)'],
+    ['a fragment', `https://api.ocamba.com/#${SECRET_VALUE}`, 'baseUrl: must not contain a query (?) or a fragment (#)'],
+  ])('a baseUrl with %s is refused when the secret is read, its value never echoed', (_label, baseUrl, problem) => {
+    // Act
+    const message = problemOf(JSON.stringify({ token: 't', baseUrl }));
+
+    // Assess
+    expect(message).toContain(`secret campaign-ops/hood: ${problem}`);
+    expect(message).not.toContain(SECRET_VALUE);
+  });
 });

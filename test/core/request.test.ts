@@ -508,3 +508,114 @@ describe('Function: parseWindowRequest (environment ids written as text)', () =>
     expect(parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment: ' 8756 ' } }, 'pause').select.environment).toEqual({ id: 8756 });
   });
 });
+
+describe('Function: parseWindowRequest (untrusted input is bounded)', () => {
+  it('a 1 MB provider is quoted as a short prefix, not echoed whole', () => {
+    // Prepare
+    const provider = 'x'.repeat(1_000_000);
+
+    // Act
+    const issues = issuesOf({ ...OCAMBA, provider });
+
+    // Assess
+    expect(issues).toEqual([{ field: 'provider', problem: expect.stringMatching(/^must be one of: deltadna, ocamba; got "x+…$/) }]);
+    expect(issues[0]!.problem.length).toBeLessThan(120);
+  });
+
+  it('a request with hundreds of problems lists the first twenty and counts the rest in one line', () => {
+    // Prepare
+    const select = { ids: Array.from({ length: 900 }, () => ({})) };
+
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select });
+
+    // Assess
+    expect(issues).toHaveLength(21);
+    expect(issues[19]?.field).toBe('select.ids[19]');
+    expect(issues[20]).toEqual({ field: '(request)', problem: 'and 880 more problems (the first 20 are listed)' });
+  });
+
+  it('an unknown field with a huge name is named by a short prefix', () => {
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select: { ['k'.repeat(100_000)]: 1 } });
+
+    // Assess
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.field.length).toBeLessThanOrEqual(81);
+    expect(issues[0]!.field).toMatch(/^select\.k+…$/);
+  });
+
+  it.each([
+    ['select.ids', { ids: Array.from({ length: 1_001 }, (_, i) => String(i + 1)) }, 'has 1001 entries; at most 1000 are allowed'],
+    ['select.exclude', { exclude: Array.from({ length: 1_001 }, (_, i) => i + 1) }, 'has 1001 entries; at most 1000 are allowed'],
+    ['select.names', { names: Array.from({ length: 51 }, (_, i) => `Promo ${i}*`) }, 'has 51 entries; at most 50 are allowed'],
+    ['select.labels', { labels: Array.from({ length: 51 }, (_, i) => `label-${i}`) }, 'has 51 entries; at most 50 are allowed'],
+  ])('%s longer than its cap is refused as a whole', (field, select, problem) => {
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select });
+
+    // Assess
+    expect(issues).toEqual([{ field, problem }]);
+  });
+
+  it('a name glob longer than 256 characters is refused, naming its index', () => {
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select: { names: ['Promo*', `${'*a'.repeat(200)}`] } });
+
+    // Assess
+    expect(issues).toEqual([{ field: 'select.names[1]', problem: expect.stringMatching(/^is 400 characters long; at most 256 are allowed: "\*a\*a.*…$/) }]);
+  });
+
+  it('selections of exactly the caps are accepted', () => {
+    // Prepare
+    const select = {
+      ids: Array.from({ length: 1_000 }, (_, i) => String(1_000_000 + i)),
+      exclude: Array.from({ length: 1_000 }, (_, i) => 2_000_000 + i),
+      names: Array.from({ length: 50 }, () => '?'.repeat(256)),
+      labels: Array.from({ length: 50 }, () => 'l'.repeat(256)),
+    };
+
+    // Act
+    const request = parseWindowRequest({ ...OCAMBA, select }, 'pause');
+
+    // Assess
+    expect(request.select.ids).toHaveLength(1_000);
+    expect(request.select.names).toHaveLength(50);
+  });
+
+  it.each(['ids', 'names', 'labels'])('an empty select.%s is refused: it selects nothing', (field) => {
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select: { [field]: [] } });
+
+    // Assess
+    expect(issues).toEqual([{ field: `select.${field}`, problem: 'an empty list selects nothing; leave the field out to select everything' }]);
+  });
+
+  it('an empty select.exclude is harmless and accepted', () => {
+    // Act
+    const request = parseWindowRequest({ ...OCAMBA, select: { exclude: [] } }, 'pause');
+
+    // Assess
+    expect(request.select.exclude).toEqual([]);
+  });
+
+  it.each([
+    ['deltadna', DELTADNA, 'a deltadna campaign id is a number'],
+    ['ocamba', OCAMBA, 'an ocamba campaign id is a string of digits'],
+  ] as const)('campaign ids "." and ".." are refused for %s before anything is sent, naming the index', (_provider, base, form) => {
+    // Act
+    const issues = issuesOf({ ...base, select: { ...('select' in base ? base.select : {}), ids: ['34751', '.', '..', 'a/b', -5, '1'.repeat(20)] } });
+
+    // Assess
+    expect(issues.map((i) => i.field)).toEqual(['select.ids[1]', 'select.ids[2]', 'select.ids[3]', 'select.ids[4]', 'select.ids[5]']);
+    for (const issue of issues) expect(issue.problem).toContain(form);
+  });
+
+  it('an excluded id not in the vendor form is refused too', () => {
+    // Act
+    const issues = issuesOf({ ...OCAMBA, select: { exclude: ['1000248', '../x'] } });
+
+    // Assess
+    expect(issues).toEqual([{ field: 'select.exclude[1]', problem: expect.stringContaining('"../x"') }]);
+  });
+});

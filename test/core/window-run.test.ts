@@ -513,6 +513,39 @@ describe('Function: runWindow', () => {
     });
   });
 
+  describe('a secret named by name and by ARN', () => {
+    const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/hood-AbCdEf';
+
+    it('a window paused by the secret name is resumed by its ARN', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+      await runWindow(pauseRequest(), deps(provider));
+      provider.calls.length = 0;
+
+      // Act
+      const result = await runWindow(resumeRequest({ secret: ARN }), deps(provider, { runId: 'run-2' }));
+
+      // Assess
+      expect(result.summary).toMatchObject({ selected: 2, changed: 2 });
+      expect(provider.vendorCalls().sort()).toEqual(['resume 1', 'resume 2']);
+      expect((await store.list(KEY)).map((e) => e.state)).toEqual(['resumed', 'resumed']);
+      expect(result.secret).toBe(ARN);
+    });
+
+    it('a run by ARN waits for the lease a run by name holds: one account', async () => {
+      // Prepare
+      const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+      await store.acquire({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-by-name', 60_000);
+
+      // Act
+      const run = runWindow(pauseRequest({ secret: ARN }), deps(provider, { lock: store, lockWaitMs: 0 }));
+
+      // Assess
+      await expect(run).rejects.toBeInstanceOf(AccountBusyError);
+      expect(provider.calls).toEqual([]);
+    });
+  });
+
   describe('a window that paused nothing', () => {
     it('resumes nothing and does not list the account', async () => {
       // Prepare

@@ -89,6 +89,19 @@ describe('Config: window configuration', () => {
     ]);
   });
 
+  it('a huge time zone and schedule in the configuration are quoted as short prefixes', () => {
+    // Prepare
+    const config = withWindow(0, { timeZone: 'Z'.repeat(100_000), pause: `cron(${'9'.repeat(100_000)} * * * ? *)` });
+
+    // Act
+    const problems = problemsOf(config);
+
+    // Assess
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem.length).toBeLessThan(400);
+    expect(problems.join('\n')).toMatch(/unknown time zone "Z+…/);
+  });
+
   it('reports every problem at once, across windows and accounts', () => {
     // Prepare
     const config = {

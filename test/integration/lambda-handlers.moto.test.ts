@@ -268,6 +268,19 @@ describe('Integration: Lambda handlers on moto', () => {
     expect(events[0]!.detail).toMatchObject({ action: 'pause', errorType: 'InvalidRequestError', retryable: false, issues: [{ field: 'select.environment' }] });
   });
 
+  it('a 1 MB provider still gives a Run Failed event, with a short error and no vendor call', async () => {
+    // Act
+    const error = await handlers.pause({ ...OCAMBA_WINDOW, provider: 'p'.repeat(1_000_000) }, lambdaContext()).catch((e: unknown) => e);
+    const events = await drainEvents();
+
+    // Assess
+    expect(error).toMatchObject({ name: 'InvalidRequestError', retryable: false });
+    expect((error as Error).message.length).toBeLessThan(500);
+    expect(sims.ocamba.requests).toHaveLength(0);
+    expect(events.map((e) => e['detail-type'])).toEqual(['Run Failed']);
+    expect(events[0]!.detail).toMatchObject({ errorType: 'InvalidRequestError', issues: [{ field: 'provider', problem: expect.stringMatching(/got "p+…$/) }] });
+  });
+
   it('publishes the result and then throws when a campaign failed, so the retry runs the window again', async () => {
     // Prepare
     const unavailable = { status: 503, body: { code: 503, title: 'Unavailable' } } as const;

@@ -83,6 +83,47 @@ describe('Scenario: overnight round trip', () => {
   });
 });
 
+describe('Scenario: a secret named by name at night and by ARN in the morning', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/deltaslot-live-AbCdEf';
+
+  it('the resume by ARN resumes exactly what the pause by name paused, reusing its token', async () => {
+    // Prepare
+    const pause = await run('pause', DELTADNA);
+    h.sims.deltadna.resetRequests();
+
+    // Act
+    const resume = await run('resume', { ...DELTADNA, secret: ARN });
+
+    // Assess
+    expect(pause.code).toBe(0);
+    expect(resume.code).toBe(0);
+    expect(resume.result.summary).toMatchObject({ selected: 4, changed: 4 });
+    expect(posts('deltadna', /\/play$/).sort()).toEqual(['34749', '34750', '34754', '34756']);
+    expect(h.sims.deltadna.requests.filter((r) => r.path.includes('/authenticate'))).toEqual([]);
+  });
+});
+
+describe('Scenario: a secret with a very long name', () => {
+  it('pauses and resumes with state, lease and token files whose names fit', async () => {
+    // Prepare: the longest name Secrets Manager allows, holding the simulator's deltaDNA account.
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const secret = `campaign-ops/${'d'.repeat(499)}`;
+    const secrets = JSON.parse(await readFile(h.secretsFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(h.secretsFile, JSON.stringify({ ...secrets, [secret]: secrets[DELTADNA.secret] }));
+    const request = { ...DELTADNA, secret, window: `n${'.'.repeat(63)}` };
+
+    // Act
+    const pause = await run('pause', request);
+    const resume = await run('resume', request);
+
+    // Assess
+    expect(pause.code).toBe(0);
+    expect(pause.result.summary).toMatchObject({ changed: 4, failed: 0 });
+    expect(resume.code).toBe(0);
+    expect(resume.result.summary).toMatchObject({ changed: 4, failed: 0 });
+  });
+});
+
 describe('Scenario: people win', () => {
   it('a campaign a person paused before the window stays paused after the morning resume', async () => {
     // Act
@@ -283,6 +324,13 @@ describe('Scenario: invalid requests', () => {
     ['ids not strings', { ...OCAMBA, select: { ids: [{}] } }, /select\.ids\[0\]/],
     ['a secret that is not in the secrets file', { ...OCAMBA, secret: 'campaign-ops/unknown' }, /campaign-ops\/unknown/],
     ['not an object', [1, 2], /must be a JSON object/],
+    ['an empty list of ids', { ...OCAMBA, select: { ids: [] } }, /select\.ids: an empty list selects nothing; leave the field out to select everything/],
+    ['an empty list of names', { ...DELTADNA, select: { environment: 8756, names: [] } }, /select\.names: an empty list selects nothing/],
+    ['the campaign id ".."', { ...OCAMBA, select: { ids: ['1000248', '..'] } }, /select\.ids\[1\]: an ocamba campaign id is a string of digits/],
+    ['the campaign id "."', { ...DELTADNA, select: { environment: 8756, ids: ['.'] } }, /select\.ids\[0\]: a deltadna campaign id is a number/],
+    ['1,001 ids', { ...OCAMBA, select: { ids: Array.from({ length: 1_001 }, (_, i) => String(i + 1)) } }, /select\.ids: has 1001 entries; at most 1000/],
+    ['51 name globs', { ...OCAMBA, select: { names: Array.from({ length: 51 }, () => 'a*') } }, /select\.names: has 51 entries; at most 50/],
+    ['a name glob of 257 characters', { ...OCAMBA, select: { names: ['*'.repeat(257)] } }, /select\.names\[0\]: is 257 characters long; at most 256/],
   ];
 
   it.each(invalid)('%s → exit 2, the field named, nothing sent', async (_, request, message) => {
@@ -294,6 +342,19 @@ describe('Scenario: invalid requests', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+    expect([...h.sims.deltadna.requests, ...h.sims.ocamba.requests]).toEqual([]);
+  });
+
+  it('a 1 MB provider and 100,000 invalid ids give a few short lines, not megabytes', async () => {
+    // Act
+    const event = await h.writeEvent({ ...OCAMBA, provider: 'p'.repeat(1_000_000), select: { ids: Array.from({ length: 100_000 }, () => 'x') } });
+    const result = await h.cli(['pause', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/provider: must be one of: deltadna, ocamba; got "p+…/);
+    expect(result.stderr).toMatch(/select\.ids: has 100000 entries; at most 1000 are allowed/);
+    expect(result.stderr.length).toBeLessThan(1_000);
     expect([...h.sims.deltadna.requests, ...h.sims.ocamba.requests]).toEqual([]);
   });
 
@@ -342,6 +403,42 @@ describe('Scenario: invalid requests', () => {
     expect(result.stderr).toMatch(/401/);
     expect(result.stderr + result.stdout).not.toContain('wrong-token-s3cr3t');
     expect(h.stateChangingRequests()).toEqual([]);
+  });
+
+  it('a baseUrl with user:password in the secret → exit 2 before any request, the password never printed', async () => {
+    // Prepare
+    const { writeFile } = await import('node:fs/promises');
+    const baseUrl = h.sims.ocamba.url.replace('http://', 'http://ops:pa55-s3cr3t@');
+    await writeFile(h.secretsFile, JSON.stringify({ 'campaign-ops/hood': { token: 'token', baseUrl } }));
+
+    // Act
+    const event = await h.writeEvent(OCAMBA);
+    const result = await h.cli(['pause', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/secret campaign-ops\/hood: baseUrl: must not contain credentials/);
+    expect(result.stderr + result.stdout).not.toContain('pa55-s3cr3t');
+    expect(h.sims.ocamba.requests).toEqual([]);
+  });
+
+  it('a corrupt state file → exit 2 naming the file, nothing sent and the file left as it was', async () => {
+    // Prepare
+    const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    const path = new FileWindowStore({ stateDir: h.stateDir }).windowPath({ provider: 'deltadna', account: DELTADNA.secret, window: 'nightly' });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '{ "entries": [ broken');
+
+    // Act
+    const event = await h.writeEvent(DELTADNA);
+    const result = await h.cli(['resume', '--event', event]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`state file ${path} is not valid JSON`);
+    expect(await readFile(path, 'utf8')).toBe('{ "entries": [ broken');
+    expect(h.sims.deltadna.requests).toEqual([]);
   });
 
   it('a request from stdin in an EventBridge envelope is read from its detail', async () => {

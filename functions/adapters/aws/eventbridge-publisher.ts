@@ -39,8 +39,8 @@ const ENTRY_LIMIT_BYTES = 256 * 1024;
 const ENTRY_MARGIN_BYTES = 2 * 1024;
 /** EventBridge counts a Time field as 14 bytes whether or not it is given. */
 const TIME_BYTES = 14;
-/** Lists a result may be cut short in, last entries first. `summary` is never touched. */
-const TRIMMABLE_LISTS = ['campaigns', 'requests', 'invalidRecipients'] as const;
+/** Lists a result (or a Run Failed's problems) may be cut short in, last entries first. `summary` is never touched. */
+const TRIMMABLE_LISTS = ['campaigns', 'requests', 'invalidRecipients', 'issues'] as const;
 
 const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'ThrottlingException',

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TOKEN_CACHE_PREFIX_DEFAULT, ENVIRONMENT } from '../../settings.js';
 import type { CachedToken, TokenCache } from '../../core/ports.js';
-import { secretNameOf } from '../secret-names.js';
+import { secretNameOf } from '../../core/secret-names.js';
 import { parseCachedToken } from '../token-json.js';
 import { defaultSecretsManagerClient, explainSecretError } from './secrets-manager.js';
 

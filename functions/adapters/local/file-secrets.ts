@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '../../core/errors.js';
 import type { SecretSource } from '../../core/ports.js';
-import { isSecretArn, secretNameOf } from '../secret-names.js';
+import { isSecretArn, secretNameOf } from '../../core/secret-names.js';
 
 interface FileSecretSourceOptions {
   /** Path of the secrets file. */

@@ -4,8 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CachedToken, TokenCache } from '../../core/ports.js';
+import { accountOf } from '../../core/secret-names.js';
 import { parseCachedToken } from '../token-json.js';
-import { safeName, writeFileAtomic } from './files.js';
+import { stateFileName, writeFileAtomic } from './files.js';
 import { STATE_DIR_DEFAULT } from './file-window-store.js';
 
 interface FileTokenCacheOptions {
@@ -19,7 +20,8 @@ class FileTokenCache implements TokenCache {
   readonly path: string;
 
   constructor(options: FileTokenCacheOptions) {
-    this.path = join(options.stateDir ?? STATE_DIR_DEFAULT, 'tokens', `${safeName(options.account)}.json`);
+    // One file per account, whether it was named by its secret's name or ARN.
+    this.path = join(options.stateDir ?? STATE_DIR_DEFAULT, 'tokens', stateFileName([accountOf(options.account)], '.json'));
   }
 
   /** Undefined when there is no file or it is unreadable: the caller logs in afresh. */

@@ -4,6 +4,9 @@
  *   windows/<provider>.<account>.<window>.json   one window's entries
  *   leases/<provider>.<account>.json             the account's lease
  *
+ * Each part percent-encoded; a name longer than 150 characters keeps a readable head and a digest of the
+ * whole, so no secret or window name can overflow the file system's limit on a name.
+ *
  * Each change reads, changes and atomically rewrites one file while holding that file's lock, so two CLI
  * processes running the same window can neither lose nor double an entry. The rules are those of
  * ../window-entries.ts, shared with the DynamoDB and memory stores. A window keeps one entry per campaign,
@@ -22,7 +25,7 @@ import {
   resumeEntry,
 } from '../window-entries.js';
 import type { Lease } from '../window-entries.js';
-import { safeName, withFileLock, writeFileAtomic } from './files.js';
+import { stateFileName, withFileLock, writeFileAtomic } from './files.js';
 import type { FileLockOptions } from './files.js';
 
 interface FileWindowStoreOptions {
@@ -76,7 +79,7 @@ class FileWindowStore implements WindowStore, AccountLock {
 
   /** The file that holds a window's entries. */
   windowPath(key: WindowKey): string {
-    return join(this.stateDir, 'windows', `${safeName(key.provider)}.${safeName(key.account)}.${safeName(key.window)}.json`);
+    return join(this.stateDir, 'windows', stateFileName([key.provider, key.account, key.window], '.json'));
   }
 
   async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
@@ -142,7 +145,7 @@ class FileWindowStore implements WindowStore, AccountLock {
   }
 
   #leasePath(scope: { provider: string; account: string }): string {
-    return join(this.stateDir, 'leases', `${safeName(scope.provider)}.${safeName(scope.account)}.json`);
+    return join(this.stateDir, 'leases', stateFileName([scope.provider, scope.account], '.json'));
   }
 
   async #readLease(path: string): Promise<Lease | undefined> {

@@ -1,6 +1,7 @@
 /**
- * File primitives for the local adapters: safe file names, atomic writes, and a lock that holds across
- * processes (two CLI runs of the same window) and across async callers within one process.
+ * File primitives for the local adapters: safe file names that cannot overflow, atomic writes, and a
+ * lock that holds across processes (two CLI runs of the same window) and across async callers within one
+ * process.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -25,20 +26,29 @@ interface FileLockOptions {
   readonly staleMs?: number;
 }
 
-const MAX_NAME_LENGTH = 180;
+/**
+ * Characters of a state file's name before its extension. File systems allow 255 bytes per name; the
+ * longest suffix added to a state file's name is ".json.lock.<pid>.<uuid>.stale" (about 60), so a name of
+ * this length or less can never overflow, whatever the request named.
+ */
+const MAX_STEM_LENGTH = 150;
+/** Hex digits of the SHA-256 digest that stands for a name too long to keep whole. */
+const DIGEST_LENGTH = 32;
+
+/** Text percent-encoded, dots included, so "..", "/" or ":" cannot escape the directory or collide. */
+const encodeName = (text: string): string =>
+  encodeURIComponent(text).replace(/[.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 /**
- * One file-name component from any text: percent-encoded, dots included, so "..", "/" or ":" cannot
- * escape the directory or collide; a long name keeps a readable head and a digest.
+ * A state file's name from its parts (provider, account, window...): the encoded parts joined by dots,
+ * readable when short; beyond MAX_STEM_LENGTH a readable head and a digest of the whole, so it always fits.
  */
-const safeName = (text: string): string => {
-  const encoded = encodeURIComponent(text).replace(
-    /[.!~*'()]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
-  if (encoded.length <= MAX_NAME_LENGTH) return encoded;
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  return `${encoded.slice(0, MAX_NAME_LENGTH - 33).replace(/%[0-9A-F]?$/, '')}-${digest}`;
+const stateFileName = (parts: readonly string[], extension: string): string => {
+  const stem = parts.map(encodeName).join('.');
+  if (stem.length <= MAX_STEM_LENGTH) return `${stem}${extension}`;
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, DIGEST_LENGTH);
+  const head = stem.slice(0, MAX_STEM_LENGTH - DIGEST_LENGTH - 1).replace(/%[0-9A-F]?$/, '');
+  return `${head}-${digest}${extension}`;
 };
 
 /** Writes through a temporary file and a rename, so a reader sees the old content or the new, never half. */
@@ -147,5 +157,5 @@ const withFileLock = async <T>(lockPath: string, task: () => Promise<T>, options
   }
 };
 
-export { FileLockTimeoutError, safeName, writeFileAtomic, withFileLock };
+export { FileLockTimeoutError, stateFileName, writeFileAtomic, withFileLock, MAX_STEM_LENGTH };
 export type { FileLockOptions };
