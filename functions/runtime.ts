@@ -125,7 +125,13 @@ const invoke = async <T>(action: string, context: Context | undefined, work: (sc
     }
     throw error;
   } finally {
-    telemetry.flush(labels.provider);
+    // Metrics are worth less than the run's outcome: a flush that fails is said, never thrown (a populate
+    // must not throw once it sent something).
+    try {
+      telemetry.flush(labels.provider);
+    } catch (error) {
+      log.error('could not write the run metrics', { error: describeError(error) });
+    }
   }
 };
 

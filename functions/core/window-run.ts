@@ -8,6 +8,7 @@ import { InvalidRequestError, describeError, isRetryable, VendorError } from './
 import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
 import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
+import { cut } from './redact.js';
 import type { WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
 import { accountOf } from './secret-names.js';
@@ -38,6 +39,8 @@ interface WindowRunDeps {
 }
 
 const DEFAULT_CONCURRENCY = 10;
+/** How many of the key's environments an unknown-environment error lists. */
+const MAX_ENVIRONMENTS_SHOWN = 20;
 
 /** A campaign of the run with its facts; `listed` is false for one known only by id (named, or a window entry). */
 interface Candidate {
@@ -52,7 +55,10 @@ const resolveEnvironment = async (request: WindowRequest, provider: CampaignProv
   if (!ref) return undefined;
   if (!provider.listEnvironments) return 'id' in ref ? ref.id : undefined;
   const environments = await provider.listEnvironments();
-  const visible = environments.map((e) => `${e.id} (${e.game}/${e.name})`).join(', ') || 'none';
+  // The vendor's list, shown to help the operator: a few environments, each name cut, the rest counted.
+  const shown = environments.slice(0, MAX_ENVIRONMENTS_SHOWN).map((e) => `${e.id} (${cut(`${e.game}/${e.name}`, 60)})`);
+  const more = environments.length - shown.length;
+  const visible = (shown.join(', ') || 'none') + (more > 0 ? ` and ${more} more` : '');
   const found =
     'id' in ref
       ? environments.find((e) => e.id === ref.id)

@@ -687,6 +687,26 @@ describe('Function: runWindow', () => {
     });
   });
 
+  describe('a key that sees a great many environments', () => {
+    it('an unknown environment is refused with a bounded list of what the key sees', async () => {
+      // Prepare: 500 environments with long vendor names
+      const many = Array.from({ length: 500 }, (_, i) => ({ id: 10_000 + i, game: `Game ${'g'.repeat(300)}`, name: `Env ${i}` }));
+      const provider = new FakeProvider('deltadna', [campaign('1', 'running', { environment: 10_000 })], many);
+
+      // Act
+      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 9999 } }, 'pause');
+      const error = await runWindow(request, deps(provider)).then(
+        () => undefined,
+        (caught: unknown) => caught as InvalidRequestError,
+      );
+
+      // Assess
+      const problem = error!.issues[0]!.problem;
+      expect(problem).toContain('and 480 more');
+      expect(problem.length).toBeLessThan(3_000);
+    });
+  });
+
   describe('the account lock', () => {
     it('acquires the account for the run id before reading and releases it after', async () => {
       // Prepare
