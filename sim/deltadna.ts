@@ -69,6 +69,8 @@ interface DeltaDnaSimOptions {
 interface DeltaDnaSim extends SimBase {
   /** Successful authentications so far. */
   readonly authCount: number;
+  /** Every idToken issued so far, oldest first: a test can look for them where they must not be. */
+  readonly issuedTokens: readonly string[];
   /** Most requests in flight at once (deltaDNA sets no limit; this shows the client's own bound). */
   readonly maxInFlightSeen: number;
   /** Every token issued so far expires now (early expiry, revoked key). */
@@ -396,6 +398,9 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
   return composeSim(server, {
     get authCount(): number {
       return authCount;
+    },
+    get issuedTokens(): readonly string[] {
+      return [...tokens.keys()];
     },
     get maxInFlightSeen(): number {
       return server.maxInFlightSeen;
