@@ -10,6 +10,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PopulateResult } from '../../functions/core/populate.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
@@ -94,6 +96,13 @@ interface ObservedRun extends CliRun {
   readonly timedOut: boolean;
 }
 
+/**
+ * A full collection before each run, so that its baseline is not the garbage an earlier case left (a
+ * 100 MB body read by a client that keeps it all stays on the heap until the next collection).
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 const memoryNow = (): number => {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.external;
@@ -116,6 +125,7 @@ const observe = async (h: CliHarness, args: readonly string[]): Promise<Observed
       return true;
     }),
   ];
+  collectGarbage();
   const baseline = memoryNow();
   const rssBaseline = process.memoryUsage.rss();
   let peak = baseline;
