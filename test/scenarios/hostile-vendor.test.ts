@@ -83,7 +83,15 @@ const tokenForms = (h: CliHarness): [string, string][] =>
     [`deltaDNA idToken #${i + 1} in base64`, base64(token)],
   ]);
 
-const leaksIn = (text: string, forms: readonly [string, string][]): string[] => forms.filter(([, value]) => text.includes(value)).map(([label]) => label);
+/** A credential cut short (vendor text capped before it was scrubbed) leaks too: any 16 characters of one count. */
+const PART_LENGTH = 16;
+
+const leaksIn = (text: string, forms: readonly [string, string][]): string[] =>
+  forms.flatMap(([label, value]) => {
+    if (text.includes(value)) return [label];
+    for (let i = 0; i + PART_LENGTH <= value.length; i += 1) if (text.includes(value.slice(i, i + PART_LENGTH))) return [`${label} (in part)`];
+    return [];
+  });
 
 interface ObservedRun extends CliRun {
   readonly elapsedMs: number;
