@@ -4,6 +4,17 @@
  * environments, event-triggered and decision-point campaigns listed by limit/page, pause and play.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  absurdLifetime,
+  base64,
+  checkHostile,
+  escapeName,
+  HostileBehaviour,
+  neverEndingStream,
+  oversizedStream,
+  redirectLocation,
+} from './hostile.js';
+import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
 import type { SimBase, SimExchange, SimReply } from './http.js';
 
@@ -47,6 +58,8 @@ interface DeltaDnaSimOptions {
   readonly decisionPointCampaigns?: readonly DeltaDnaCampaign[];
   /** Successful pause/play status: 204 (default, no body) or 200 (the campaign). Both are documented as success. */
   readonly controlStatus?: 200 | 204;
+  /** A vendor not to be trusted (see hostile.ts); redirect applies to authenticate, bodies to the listing. */
+  readonly hostile?: Hostile;
   readonly latencyMs?: number;
   readonly port?: number;
   readonly clock?: () => number;
@@ -56,6 +69,8 @@ interface DeltaDnaSimOptions {
 interface DeltaDnaSim extends SimBase {
   /** Successful authentications so far. */
   readonly authCount: number;
+  /** Every idToken issued so far, oldest first: a test can look for them where they must not be. */
+  readonly issuedTokens: readonly string[];
   /** Most requests in flight at once (deltaDNA sets no limit; this shows the client's own bound). */
   readonly maxInFlightSeen: number;
   /** Every token issued so far expires now (early expiry, revoked key). */
@@ -66,6 +81,11 @@ interface DeltaDnaSim extends SimBase {
   /** A person acting in the Engage UI; pausing this way is remembered for play like an API pause. */
   setStatus(id: number, status: DeltaDnaStatus, kind?: DeltaDnaCampaignKind): void;
   addCampaigns(campaigns: readonly DeltaDnaCampaign[], kind?: DeltaDnaCampaignKind): void;
+  /** Turns a hostile behaviour on (or off with undefined) from the next request. */
+  setHostile(hostile: Hostile | undefined): void;
+  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
+  readonly streamedBytes: number;
+  readonly openStreams: number;
 }
 
 interface StoredCampaign {
@@ -80,6 +100,18 @@ const AUTH_PATH = '/api/authentication/v1/authenticate';
 const ENVIRONMENTS_PATH = '/api/engage/v1/environments';
 const CAMPAIGN_PATH = /^\/api\/engage\/v1\/campaigns\/(event-triggered|decision-point)(?:\/([^/]+))?(?:\/(pause|play))?$/;
 const DEFAULT_LIMIT = 100;
+const HOSTILE: readonly HostileBehaviour[] = [
+  HostileBehaviour.redirect,
+  HostileBehaviour.echoCredentials,
+  HostileBehaviour.endlessPages,
+  HostileBehaviour.oversizedBody,
+  HostileBehaviour.neverEndingBody,
+  HostileBehaviour.absurdTokenLifetime,
+  HostileBehaviour.escapeSequences,
+];
+/** Where endless pages get the campaigns that fill them: ids and an environment no demo uses. */
+const FILLER_ID = 990_000;
+const FILLER_ENVIRONMENT = 1;
 const MAX_LIMIT = 1000;
 const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TITLES: Readonly<Record<number, string>> = {
@@ -187,6 +219,27 @@ function redactCredentials(body: unknown): unknown {
   return isRecord(body) && 'password' in body ? { ...body, password: '***' } : body;
 }
 
+/** The bearer token a request carries, if any. */
+function bearerOf(exchange: SimExchange): string | undefined {
+  const header = exchange.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** The key and password of an authenticate body, if it has them. */
+function credentialsIn(exchange: SimExchange): { key?: string; password?: string } {
+  if (exchange.body.kind !== 'ok') return {};
+  const parsed = parseJson(exchange.body.text);
+  if (!parsed.ok || !isRecord(parsed.value)) return {};
+  const { key, password } = parsed.value;
+  return { ...(typeof key === 'string' ? { key } : {}), ...(typeof password === 'string' ? { password } : {}) };
+}
+
+/** The JSON text of `value` without its closing brace, to append a padding field to. */
+function openObject(value: object): string {
+  return JSON.stringify(value).slice(0, -1);
+}
+
 async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSim> {
   const ttlSeconds = options.tokenTtlSeconds ?? 1800;
   const controlStatus = options.controlStatus ?? 204;
@@ -197,8 +250,13 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
   /** idToken -> expiry (ms on the simulator clock). */
   const tokens = new Map<string, number>();
   let authCount = 0;
+  let hostile: HostileConfig | undefined = checkHostile('deltaDNA', HOSTILE, options.hostile);
+  const isHostile = (behaviour: HostileBehaviour): boolean => hostile?.behaviour === behaviour;
 
   const authenticate = (exchange: SimExchange): SimReply => {
+    if (hostile !== undefined && hostile.behaviour === HostileBehaviour.redirect) {
+      return { status: hostile.redirectStatus ?? 307, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+    }
     if (exchange.method !== 'POST') return problem(405, `${exchange.method} is not allowed on ${AUTH_PATH}`);
     if (exchange.body.kind !== 'ok') return problem(413, 'Request body is too large');
     const parsed = parseJson(exchange.body.text);
@@ -213,7 +271,38 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
     authCount += 1;
     const idToken = newIdToken(exchange.now, ttlSeconds);
     tokens.set(idToken, exchange.now + ttlSeconds * 1000);
+    if (hostile !== undefined && hostile.behaviour === HostileBehaviour.absurdTokenLifetime) {
+      // The token still lasts ttlSeconds here; only what the answer says is absurd (raw JSON, so 1e400 can be said).
+      return { status: 200, body: `{"idToken":${JSON.stringify(idToken)},"expiresIn":${absurdLifetime(hostile, authCount - 1)}}` };
+    }
     return jsonReply(200, { idToken, expiresIn: ttlSeconds });
+  };
+
+  /** A campaign as served: with the password and the caller's token in its name, or escapes, when hostile. */
+  const served = (campaign: DeltaDnaCampaign, exchange: SimExchange): DeltaDnaCampaign => {
+    if (isHostile(HostileBehaviour.escapeSequences)) return { ...campaign, name: escapeName(campaign.name) };
+    if (isHostile(HostileBehaviour.echoCredentials)) {
+      return { ...campaign, name: `${campaign.name} (owner ${options.key} / ${options.password}, session ${bearerOf(exchange) ?? '-'})` };
+    }
+    return campaign;
+  };
+
+  /** echo-credentials: every error repeats what the caller sent, raw and base64, and the account's key and password. */
+  const echoCredentials = (exchange: SimExchange, reply: SimReply): SimReply => {
+    if (!isHostile(HostileBehaviour.echoCredentials) || reply.status < 400 || !isRecord(reply.body)) return reply;
+    const sent = credentialsIn(exchange);
+    const key = sent.key ?? options.key;
+    const password = sent.password ?? options.password;
+    const authorization = exchange.headers.authorization ?? '-';
+    const bearer = bearerOf(exchange);
+    const echo =
+      `key ${key}, password ${password}, as Basic ${base64(`${key}:${password}`)}, Authorization: ${authorization}` +
+      (bearer === undefined ? '' : `, token base64 ${base64(bearer)}`);
+    const body = reply.body;
+    return {
+      ...reply,
+      body: { ...body, title: `${String(body.title)} for ${authorization}`, detail: `${String(body.detail)} (${echo})` },
+    };
   };
 
   /** A problem reply when the bearer token is missing, unknown or expired. */
@@ -232,9 +321,28 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
   const listCampaigns = (exchange: SimExchange, kind: DeltaDnaCampaignKind): SimReply => {
     const params = parseListParams(exchange.query);
     if ('status' in params) return params;
-    const all = [...stores[kind].values()];
+    const all = [...stores[kind].values()].map((stored) => served(stored.data, exchange));
+    if (hostile !== undefined) {
+      const first = all[0] ?? { id: FILLER_ID, name: 'Filler', environment: FILLER_ENVIRONMENT, status: DeltaDnaStatus.completed };
+      if (hostile.behaviour === HostileBehaviour.oversizedBody) {
+        return { status: 200, stream: oversizedStream(hostile, `[${openObject(first)},"padding":"`, '"}]') };
+      }
+      if (hostile.behaviour === HostileBehaviour.neverEndingBody) {
+        return { status: 200, stream: neverEndingStream(`[${openObject(first)},"padding":"`) };
+      }
+      if (hostile.behaviour === HostileBehaviour.endlessPages) {
+        // Whatever page is asked for, the same full page: the listing never ends by itself.
+        const fillers = Array.from({ length: Math.max(0, params.limit - all.length) }, (_, i) => ({
+          id: FILLER_ID + i,
+          name: `Filler ${i}`,
+          environment: FILLER_ENVIRONMENT,
+          status: DeltaDnaStatus.completed,
+        }));
+        return jsonReply(200, [...all, ...fillers].slice(0, params.limit));
+      }
+    }
     const start = params.page * params.limit;
-    return jsonReply(200, all.slice(start, start + params.limit).map((stored) => stored.data));
+    return jsonReply(200, all.slice(start, start + params.limit));
   };
 
   const control = (stored: StoredCampaign, action: 'pause' | 'play'): SimReply => {
@@ -257,7 +365,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
     if (exchange.method !== wantedMethod) return problem(405, `${exchange.method} is not allowed here`);
     const stored = stores[kind].get(Number(rawId));
     if (stored === undefined) return problem(404, `Campaign ${rawId} not found`);
-    return action === undefined ? jsonReply(200, stored.data) : control(stored, action);
+    return action === undefined ? jsonReply(200, served(stored.data, exchange)) : control(stored, action);
   };
 
   const handle = (exchange: SimExchange): SimReply => {
@@ -275,6 +383,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
   const server = await startSimServer({
     handle,
     errorReply: problem,
+    decorate: echoCredentials,
     redactBody: (head, body) => (head.pathname === AUTH_PATH ? redactCredentials(body) : body),
     port: options.port,
     latencyMs: options.latencyMs,
@@ -290,8 +399,20 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
     get authCount(): number {
       return authCount;
     },
+    get issuedTokens(): readonly string[] {
+      return [...tokens.keys()];
+    },
     get maxInFlightSeen(): number {
       return server.maxInFlightSeen;
+    },
+    get streamedBytes(): number {
+      return server.streamedBytes;
+    },
+    get openStreams(): number {
+      return server.openStreams;
+    },
+    setHostile(next: Hostile | undefined): void {
+      hostile = checkHostile('deltaDNA', HOSTILE, next);
     },
     expireTokens(): void {
       const now = clock();

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
 
 /** One request as the simulator saw it. Mutated in place until it finishes (status 0 until then). */
 interface RecordedRequest {
@@ -97,6 +98,12 @@ interface SimReply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Default application/json; charset=utf-8. */
   readonly contentType?: string;
+  /**
+   * A body streamed chunk by chunk instead of `body` (sent chunked, no Content-Length): for answers too
+   * large to build in memory, or that never end. Pulled only as fast as the client reads, and dropped
+   * when the client goes away.
+   */
+  readonly stream?: () => AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 
 type SimHandler = (exchange: SimExchange) => SimReply | Promise<SimReply>;
@@ -118,11 +125,17 @@ interface SimServerOptions {
   readonly countsInFlight?: (head: RequestHead) => boolean;
   /** Removes secrets a vendor takes in a body (deltaDNA's password) before recording. */
   readonly redactBody?: (head: RequestHead, body: unknown) => unknown;
+  /** Last word on every reply, injected status faults included (a hostile vendor rewriting its answers). */
+  readonly decorate?: (exchange: SimExchange, reply: SimReply) => SimReply;
 }
 
 interface SimServer extends SimBase {
   readonly maxInFlightSeen: number;
   readonly inFlight: number;
+  /** Bytes written by streamed bodies so far. */
+  readonly streamedBytes: number;
+  /** Streamed bodies still being written. */
+  readonly openStreams: number;
 }
 
 interface ActiveRule {
@@ -302,7 +315,27 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const waits = new Map<NodeJS.Timeout, () => void>();
   let inFlight = 0;
   let maxInFlightSeen = 0;
+  let streamedBytes = 0;
+  let openStreams = 0;
   let closing: Promise<void> | undefined;
+
+  /**
+   * Pipes a streamed body: the reply counts as handed over once its head is sent, and the pipeline
+   * ends (and stops pulling the source) when the body ends or the client goes away.
+   */
+  const sendStream = (res: ServerResponse, reply: SimReply, source: NonNullable<SimReply['stream']>, handedOver: () => void): void => {
+    const headers: Record<string, string> = { 'content-type': reply.contentType ?? JSON_CONTENT_TYPE, ...reply.headers };
+    res.writeHead(reply.status, headers);
+    handedOver();
+    openStreams += 1;
+    const body = Readable.from(source(), { objectMode: false, highWaterMark: 64 * 1024 });
+    body.on('data', (chunk: Buffer) => {
+      streamedBytes += chunk.length;
+    });
+    pipeline(body, res, () => {
+      openStreams -= 1;
+    });
+  };
 
   /** A timer that close() cuts short, so no response is written after close and no timer keeps the process up. */
   const wait = (ms: number): Promise<void> =>
@@ -360,6 +393,10 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
     const send = (reply: SimReply): void => {
       // After close() or a reset there is no one to answer, and writing would only raise socket errors.
       if (closing !== undefined || res.destroyed || res.writableEnded || req.socket.destroyed) return;
+      if (reply.stream !== undefined) {
+        sendStream(res, reply, reply.stream, () => finish(reply.status));
+        return;
+      }
       const { headers, payload } = encodeReply(reply);
       res.writeHead(reply.status, headers);
       res.end(payload);
@@ -374,6 +411,8 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
       const parsed = recordedBody(body.text);
       record.body = options.redactBody === undefined ? parsed : options.redactBody(head, parsed);
     }
+    const exchange = (): SimExchange => ({ ...head, body, inFlight: arrivalInFlight, now: clock(), record });
+    const decorate = (reply: SimReply): SimReply => (options.decorate === undefined ? reply : options.decorate(exchange(), reply));
 
     if (fault !== undefined) {
       record.fault = faultKind(fault);
@@ -390,7 +429,7 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
         }
         if (fault.kind === 'lost') {
           try {
-            await options.handle({ ...head, body, inFlight: arrivalInFlight, now: clock(), record });
+            await options.handle(exchange());
           } finally {
             req.socket.destroy();
           }
@@ -400,14 +439,14 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
       } else {
         const base = fault.body === undefined ? options.errorReply(fault.status, 'injected fault') : jsonReply(fault.status, fault.body);
         await wait(latencyMs);
-        send({ ...base, status: fault.status, headers: { ...base.headers, ...fault.headers } });
+        send(decorate({ ...base, status: fault.status, headers: { ...base.headers, ...fault.headers } }));
         return;
       }
     }
 
     let reply: SimReply;
     try {
-      reply = await options.handle({ ...head, body, inFlight: arrivalInFlight, now: clock(), record });
+      reply = decorate(await options.handle(exchange()));
     } catch (error) {
       reply = options.errorReply(500, `simulator error: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -449,6 +488,12 @@ async function startSimServer(options: SimServerOptions): Promise<SimServer> {
     },
     get inFlight(): number {
       return inFlight;
+    },
+    get streamedBytes(): number {
+      return streamedBytes;
+    },
+    get openStreams(): number {
+      return openStreams;
     },
     inject(rule: FaultRule): void {
       rules.push(checkRule(rule));

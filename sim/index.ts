@@ -4,6 +4,8 @@
  */
 import { DeltaDnaCampaignKind, DeltaDnaStatus, startDeltaDnaSim } from './deltadna.js';
 import type { DeltaDnaCampaign, DeltaDnaEnvironment, DeltaDnaSim, DeltaDnaSimOptions } from './deltadna.js';
+import { ABSURD_LIFETIMES, HOSTILE_BEHAVIOURS, HostileBehaviour, OVERSIZED_BYTES, startThief } from './hostile.js';
+import type { Hostile, HostileConfig, StolenRequest, Thief } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
 import type {
   BodyRead,
@@ -82,6 +84,7 @@ async function startAllSims(options: AllSimsOptions = {}): Promise<AllSims> {
 }
 
 export {
+  ABSURD_LIFETIMES,
   composeSim,
   DEMO_CREDENTIALS,
   DEMO_ENVIRONMENTS,
@@ -90,18 +93,22 @@ export {
   demoDeltaDnaOptions,
   demoKahunaOptions,
   demoOcambaOptions,
+  HOSTILE_BEHAVIOURS,
+  HostileBehaviour,
   isRecord,
   jsonReply,
   KAHUNA_CRED_TYPES,
   KahunaEnv,
   KahunaJobStatus,
   OcambaStatus,
+  OVERSIZED_BYTES,
   parseJson,
   startAllSims,
   startDeltaDnaSim,
   startKahunaSim,
   startOcambaSim,
   startSimServer,
+  startThief,
 };
 export type {
   AllSims,
@@ -114,6 +121,8 @@ export type {
   Fault,
   FaultKind,
   FaultRule,
+  Hostile,
+  HostileConfig,
   KahunaJob,
   KahunaJobTiming,
   KahunaSim,
@@ -130,4 +139,6 @@ export type {
   SimSecrets,
   SimServer,
   SimServerOptions,
+  StolenRequest,
+  Thief,
 };

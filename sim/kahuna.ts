@@ -9,6 +9,8 @@
  * (a FAILED job reports 0 scheduled and 0 not found).
  */
 import { randomInt } from 'node:crypto';
+import { checkHostile, HostileBehaviour, neverEndingStream, oversizedStream, redirectLocation } from './hostile.js';
+import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
 import type { SimBase, SimExchange, SimReply } from './http.js';
 
@@ -77,6 +79,8 @@ interface KahunaSimOptions {
   readonly failJobs?: boolean | ((job: Omit<KahunaJob, 'failed'>) => boolean);
   /** Valid credentials whose namespace lacks the Adaptive Campaign permission: every call is 409. */
   readonly deniedNamespace?: boolean;
+  /** A vendor not to be trusted (see hostile.ts); redirect and bodies apply to populate. */
+  readonly hostile?: Hostile;
   readonly latencyMs?: number;
   readonly port?: number;
   readonly clock?: () => number;
@@ -90,6 +94,11 @@ interface KahunaSim extends SimBase {
   readonly maxInFlightSeen: number;
   /** 429 answers sent for too many requests in flight. */
   readonly throttledCount: number;
+  /** Turns a hostile behaviour on (or off with undefined) from the next request. */
+  setHostile(hostile: Hostile | undefined): void;
+  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
+  readonly streamedBytes: number;
+  readonly openStreams: number;
 }
 
 /** The same fields, writable while the simulator owns the job. */
@@ -108,6 +117,12 @@ interface PopulateSummary {
 type Validation = { readonly ok: true; readonly value: PopulateSummary } | { readonly ok: false; readonly detail: string };
 
 const POPULATE_PATH = '/api/campaign/populate';
+const HOSTILE: readonly HostileBehaviour[] = [
+  HostileBehaviour.redirect,
+  HostileBehaviour.echoCredentials,
+  HostileBehaviour.oversizedBody,
+  HostileBehaviour.neverEndingBody,
+];
 const JOB_PATH = /^\/api\/campaign\/populate\/([^/]+)$/;
 const ERRORS: Readonly<Record<number, string>> = {
   400: 'Bad request',
@@ -222,6 +237,20 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
   const jobs: StoredJob[] = [];
   const jobsById = new Map<string, StoredJob>();
   let throttledCount = 0;
+  let hostile: HostileConfig | undefined = checkHostile('Kahuna', HOSTILE, options.hostile);
+
+  /** echo-credentials: every error repeats the caller's Authorization header and what it decodes to. */
+  const echoCredentials = (exchange: SimExchange, reply: SimReply): SimReply => {
+    if (hostile?.behaviour !== HostileBehaviour.echoCredentials || reply.status < 400 || !isRecord(reply.body)) return reply;
+    const authorization = exchange.headers.authorization ?? '-';
+    const decoded = parseBasicAuth(authorization);
+    const said = decoded === undefined ? 'nothing' : `secret key ${decoded.user}, api key ${decoded.password} (${decoded.user}:${decoded.password})`;
+    const body = reply.body;
+    return {
+      ...reply,
+      body: { ...body, error: `${String(body.error)} for ${authorization}`, error_detail: `${String(body.error_detail)}; you sent ${said}` },
+    };
+  };
 
   const statusOf = (job: StoredJob, now: number): KahunaJobStatus => {
     const age = now - job.createdAt;
@@ -285,7 +314,14 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     if (!parsed.ok) return kahunaError(400, 'the request body is not valid JSON');
     const checked = validatePopulate(parsed.value, campaignIds);
     if (!checked.ok) return kahunaError(400, checked.detail);
-    return jsonReply(200, describe(createJob(checked.value, env, exchange), exchange.now));
+    const job = describe(createJob(checked.value, env, exchange), exchange.now);
+    if (hostile?.behaviour === HostileBehaviour.oversizedBody) {
+      return { status: 200, stream: oversizedStream(hostile, `${JSON.stringify(job).slice(0, -1)},"padding":"`, '"}') };
+    }
+    if (hostile?.behaviour === HostileBehaviour.neverEndingBody) {
+      return { status: 200, stream: neverEndingStream(`${JSON.stringify(job).slice(0, -1)},"padding":"`) };
+    }
+    return jsonReply(200, job);
   };
 
   const jobStatus = (exchange: SimExchange, env: KahunaEnv, id: string): SimReply => {
@@ -308,12 +344,16 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     exchange.record.authorized = authorized;
     if (!authorized) return kahunaError(401, credentials === undefined ? 'BasicAuth is required' : 'unknown Secret Key or invalid API Key');
     if (options.deniedNamespace === true) return kahunaError(409, 'this namespace is not authorized to use the Adaptive Campaign API');
+    if (jobMatch === null && hostile?.behaviour === HostileBehaviour.redirect) {
+      return { status: hostile.redirectStatus ?? 307, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+    }
     return jobMatch === null ? populate(exchange, env) : jobStatus(exchange, env, jobMatch[1] ?? '');
   };
 
   const server = await startSimServer({
     handle,
     errorReply: kahunaError,
+    decorate: echoCredentials,
     maxBodyBytes,
     // The vendor's limit of ten simultaneous requests is about populate calls.
     countsInFlight: (head) => head.method === 'POST' && head.pathname === POPULATE_PATH,
@@ -336,6 +376,15 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     },
     get throttledCount(): number {
       return throttledCount;
+    },
+    get streamedBytes(): number {
+      return server.streamedBytes;
+    },
+    get openStreams(): number {
+      return server.openStreams;
+    },
+    setHostile(next: Hostile | undefined): void {
+      hostile = checkHostile('Kahuna', HOSTILE, next);
     },
   });
 }

@@ -5,6 +5,17 @@
  * 10 in flight) with their headers.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  base64,
+  checkHostile,
+  escapeName,
+  HostileBehaviour,
+  lyingRateLimitHeaders,
+  neverEndingStream,
+  oversizedStream,
+  redirectLocation,
+} from './hostile.js';
+import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
 import type { RequestHead, SimBase, SimExchange, SimReply } from './http.js';
 
@@ -45,6 +56,8 @@ interface OcambaSimOptions {
   readonly token: string;
   readonly campaigns: readonly OcambaCampaign[];
   readonly limits?: OcambaLimits;
+  /** A vendor not to be trusted (see hostile.ts); redirect applies to pause, bodies to the listing. */
+  readonly hostile?: Hostile;
   readonly latencyMs?: number;
   readonly port?: number;
   readonly clock?: () => number;
@@ -63,6 +76,11 @@ interface OcambaSim extends SimBase {
   addCampaigns(campaigns: readonly OcambaCampaign[]): void;
   /** Another process of the same account used `n` requests in the current windows. */
   useQuota(n: number): void;
+  /** Turns a hostile behaviour on (or off with undefined) from the next request. */
+  setHostile(hostile: Hostile | undefined): void;
+  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
+  readonly streamedBytes: number;
+  readonly openStreams: number;
 }
 
 interface StoredCampaign {
@@ -85,6 +103,17 @@ type Admission =
 const LIST_PATH = '/v1/hood/campaigns';
 const CAMPAIGN_PATH = /^\/v1\/hood\/campaigns\/([^/]+)(?:\/(pause|resume))?$/;
 const DEFAULT_PER_PAGE = 20;
+const HOSTILE: readonly HostileBehaviour[] = [
+  HostileBehaviour.redirect,
+  HostileBehaviour.echoCredentials,
+  HostileBehaviour.lyingRateLimit,
+  HostileBehaviour.endlessPages,
+  HostileBehaviour.oversizedBody,
+  HostileBehaviour.neverEndingBody,
+  HostileBehaviour.escapeSequences,
+];
+/** What endless pages claim the list holds. */
+const ENDLESS_TOTAL = 1e12;
 const MAX_PER_PAGE = 100;
 const SCHEDULED_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const TITLES: Readonly<Record<number, string>> = {
@@ -258,6 +287,32 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
   ] as const;
   const maxInFlight = options.limits?.inFlight ?? 10;
   let throttledCount = 0;
+  let hostile: HostileConfig | undefined = checkHostile('Ocamba', HOSTILE, options.hostile);
+  let lies = 0;
+  const isHostile = (behaviour: HostileBehaviour): boolean => hostile?.behaviour === behaviour;
+
+  /** A campaign as served: with the token in its name, or escapes, when hostile. */
+  const served = (campaign: OcambaCampaign): OcambaCampaign => {
+    if (isHostile(HostileBehaviour.escapeSequences)) return { ...campaign, name: escapeName(campaign.name) };
+    if (isHostile(HostileBehaviour.echoCredentials)) return { ...campaign, name: `${campaign.name} [api ${options.token}]` };
+    return campaign;
+  };
+
+  /** echo-credentials: every error repeats the caller's Authorization header, its token and the token in base64. */
+  const echoCredentials = (exchange: SimExchange, reply: SimReply): SimReply => {
+    if (!isHostile(HostileBehaviour.echoCredentials) || reply.status < 400 || !isRecord(reply.body)) return reply;
+    const authorization = exchange.headers.authorization ?? '-';
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? options.token;
+    const body = reply.body;
+    return {
+      ...reply,
+      body: {
+        ...body,
+        title: `${String(body.title)} (${authorization})`,
+        message: `${typeof body.message === 'string' ? body.message : 'Refused.'} Token ${token}, base64 ${base64(token)}, as Basic ${base64(`${token}:`)}.`,
+      },
+    };
+  };
 
   const list = (exchange: SimExchange): SimReply => {
     const paging = parsePage(exchange.query.get('page'));
@@ -265,7 +320,21 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     const q = exchange.query.get('q')?.toLowerCase();
     const matching = [...store.values()]
       .map((stored) => stored.data)
-      .filter((campaign) => q === undefined || q === '' || campaign.name.toLowerCase().includes(q));
+      .filter((campaign) => q === undefined || q === '' || campaign.name.toLowerCase().includes(q))
+      .map(served);
+    if (hostile !== undefined) {
+      const first = JSON.stringify(matching[0] ?? { id: '0', name: 'Filler', status: OcambaStatus.canceled }).slice(0, -1);
+      if (hostile.behaviour === HostileBehaviour.oversizedBody) {
+        return { status: 200, stream: oversizedStream(hostile, `{"total":1,"items":[${first},"padding":"`, '"}]}') };
+      }
+      if (hostile.behaviour === HostileBehaviour.neverEndingBody) {
+        return { status: 200, stream: neverEndingStream(`{"total":1,"items":[${first},"padding":"`) };
+      }
+      if (hostile.behaviour === HostileBehaviour.endlessPages) {
+        // A trillion campaigns, and every page is the first one again.
+        return jsonReply(200, { total: ENDLESS_TOTAL, items: matching.slice(0, paging.perPage) });
+      }
+    }
     const start = (paging.page - 1) * paging.perPage;
     return jsonReply(200, { total: matching.length, items: matching.slice(start, start + paging.perPage) });
   };
@@ -276,9 +345,14 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     const stored = store.get(id);
     // No 404 is documented for an unknown id: the API answers 400.
     if (stored === undefined) return ocambaError(400, `Campaign '${id}' not found.`);
-    if (action === 'pause') return pause(stored, exchange);
+    if (action === 'pause') {
+      if (hostile !== undefined && hostile.behaviour === HostileBehaviour.redirect) {
+        return { status: hostile.redirectStatus ?? 302, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+      }
+      return pause(stored, exchange);
+    }
     if (action === 'resume') return resume(stored, exchange);
-    return jsonReply(200, { total: 1, items: [stored.data] });
+    return jsonReply(200, { total: 1, items: [served(stored.data)] });
   };
 
   const route = (exchange: SimExchange): SimReply => {
@@ -301,12 +375,15 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     const admission = admit(windows, exchange.now);
     if (!admission.ok) return throttle(admission.retryAfterSeconds);
     const reply = route(exchange);
-    return { ...reply, headers: { ...reply.headers, ...admission.headers } };
+    // Lying headers replace the true ones; the true limits still hold.
+    const rateHeaders = isHostile(HostileBehaviour.lyingRateLimit) ? lyingRateLimitHeaders(lies++) : admission.headers;
+    return { ...reply, headers: { ...reply.headers, ...rateHeaders } };
   };
 
   const server = await startSimServer({
     handle,
     errorReply: (status, message) => ocambaError(status, message),
+    decorate: echoCredentials,
     // Limits are per account: unauthenticated calls take no parallel slot.
     countsInFlight: (head) => isAuthorized(head, options.token),
     port: options.port,
@@ -328,6 +405,15 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     },
     get maxInFlightSeen(): number {
       return server.maxInFlightSeen;
+    },
+    get streamedBytes(): number {
+      return server.streamedBytes;
+    },
+    get openStreams(): number {
+      return server.openStreams;
+    },
+    setHostile(next: Hostile | undefined): void {
+      hostile = checkHostile('Ocamba', HOSTILE, next);
     },
     campaign(id: string): OcambaCampaign | undefined {
       const stored = store.get(id);
