@@ -226,6 +226,8 @@ class DeltaDnaProvider implements CampaignProvider {
     };
     knownSecrets.add(options.credentials.key);
     knownSecrets.add(options.credentials.password);
+    // Never sent that way, but a vendor (or a proxy) echoing the pair as BasicAuth must not leak it.
+    knownSecrets.addBasicAuth(options.credentials.key, options.credentials.password);
     this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now, common.log);
     this.#http = new HttpClient({ ...common, auth: this.tokens });
     this.#kind = options.kind ?? CampaignKind.eventTriggered;
