@@ -25,6 +25,7 @@ import {
   type Benchmark,
   type Row,
 } from './report.js';
+import { VENDORS } from '../functions/providers/index.js';
 
 const LATENCY_MS = 5;
 const PAGE_SIZES = [100, 1000] as const;
@@ -104,6 +105,7 @@ const pauseAll = async (count: number): Promise<Row[]> => {
     const request = parseWindowRequest(
       { provider: 'deltadna', secret: 'bench/deltadna', window: 'bench', select: { environment: DEMO_ENVIRONMENTS.deltaSlotLive } },
       'pause',
+      VENDORS,
     );
     const started = performance.now();
     const result = await runWindow(request, { provider, store, lock: store, runId: randomUUID() });

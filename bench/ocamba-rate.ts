@@ -27,6 +27,7 @@ import {
   type BenchReport,
   type Benchmark,
 } from './report.js';
+import { VENDORS } from '../functions/providers/index.js';
 
 /** The vendor's documented limits (reference/vendor-api-notes.md), not the client's copy of them. */
 const OCAMBA = { perSecond: 10, perMinute: 150, inFlight: 10 } as const;
@@ -118,8 +119,8 @@ const run = async (context: BenchContext): Promise<BenchReport> => {
     const store = new MemoryWindowStore();
     const window = { provider: 'ocamba', secret: 'bench/ocamba', window: 'bench', reason: 'Benchmark' };
     const started = performance.now();
-    const pause = await runWindow(parseWindowRequest(window, 'pause'), { provider, store, lock: store, runId: randomUUID() });
-    const resume = await runWindow(parseWindowRequest(window, 'resume'), { provider, store, lock: store, runId: randomUUID() });
+    const pause = await runWindow(parseWindowRequest(window, 'pause', VENDORS), { provider, store, lock: store, runId: randomUUID() });
+    const resume = await runWindow(parseWindowRequest(window, 'resume', VENDORS), { provider, store, lock: store, runId: randomUUID() });
     const elapsed = performance.now() - started;
 
     const requests = [...sim.requests].sort((a, b) => a.startedAt - b.startedAt);

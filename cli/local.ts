@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
 import { FileTokenCache } from '../functions/adapters/local/file-token-cache.js';
 import { FileWindowStore } from '../functions/adapters/local/file-window-store.js';
-import type { CampaignProvider, WindowProviderName } from '../functions/core/campaign.js';
+import type { CampaignProvider } from '../functions/core/campaign.js';
 import { ConfigurationError, InvalidRequestError } from '../functions/core/errors.js';
 import { quote } from '../functions/core/validation.js';
 import type { Log } from '../functions/core/ports.js';
@@ -15,7 +15,8 @@ import type { WindowAction } from '../functions/core/request.js';
 import { parseWindowRequest, type WindowRequest } from '../functions/core/request.js';
 import { runWindow } from '../functions/core/window-run.js';
 import type { WindowResult } from '../functions/core/result.js';
-import { createWindowProvider } from '../functions/providers/index.js';
+import { VENDORS, createWindowProvider } from '../functions/providers/index.js';
+import type { VendorRegistry } from '../functions/core/vendor.js';
 
 const LOCAL_LOCK_TTL_MS = 6_000;
 
@@ -23,6 +24,8 @@ interface LocalContext {
   readonly secretsFile: string;
   readonly stateDir: string;
   readonly log?: Log;
+  /** The vendors this command knows; the build's own by default. */
+  readonly vendors?: VendorRegistry;
 }
 
 /** Reads a request file (or stdin for "-"); a file that is missing or not JSON is a configuration error. */
@@ -46,16 +49,19 @@ const readEventFile = async (path: string, stdin: NodeJS.ReadableStream = proces
   }
 };
 
-const localProvider = (provider: WindowProviderName, account: string, context: LocalContext): Promise<CampaignProvider> =>
-  createWindowProvider(provider, account, {
+const localProvider = (request: { provider: string; secret: string; select?: { kind?: string } }, context: LocalContext): Promise<CampaignProvider> =>
+  createWindowProvider(context.vendors ?? VENDORS, request, {
     secrets: new FileSecretSource({ path: context.secretsFile }),
     tokenCacheFor: (name) => new FileTokenCache({ stateDir: context.stateDir, account: name }),
     ...(context.log ? { log: context.log } : {}),
   });
 
-const checkProviderName = (value: string | undefined): WindowProviderName => {
-  if (value === 'deltadna' || value === 'ocamba') return value;
-  throw new InvalidRequestError([{ field: 'provider', problem: `must be deltadna or ocamba, got ${quote(value)}` }], { subject: 'command line' });
+/** A `--provider` of the command line: a vendor whose campaigns windows pause and resume. */
+const checkProviderName = (value: string | undefined, vendors: VendorRegistry = VENDORS): string => {
+  if (vendors.windowVendor(value)) return value!;
+  throw new InvalidRequestError([{ field: 'provider', problem: `must be one of ${vendors.names('windows').join(', ')}, got ${quote(value)}` }], {
+    subject: 'command line',
+  });
 };
 
 /** Runs a window's pause or resume locally, as the Lambda would, with the file store. */
@@ -64,9 +70,9 @@ const runLocalWindow = async (
   action: WindowAction,
   context: LocalContext & { dryRun?: boolean; onProgress?: Parameters<typeof runWindow>[1]['onProgress']; signal?: AbortSignal },
 ): Promise<WindowResult> => {
-  const parsed = parseWindowRequest(input, action);
+  const parsed = parseWindowRequest(input, action, context.vendors ?? VENDORS);
   const request: WindowRequest = context.dryRun ? { ...parsed, dryRun: true } : parsed;
-  const provider = await localProvider(request.provider, request.secret, context);
+  const provider = await localProvider(request, context);
   const store = new FileWindowStore({ stateDir: context.stateDir });
   return runWindow(request, {
     provider,

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
 import { WindowStateError } from '../functions/adapters/window-entries.js';
+import type { VendorRegistry } from '../functions/core/vendor.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
@@ -21,6 +22,8 @@ interface Io {
   readonly stdin: NodeJS.ReadableStream;
   /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
   readonly signal?: AbortSignal;
+  /** The vendors the command knows: the build's own, unless a test or an embedding adds one. */
+  readonly vendors?: VendorRegistry;
 }
 
 const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -33,7 +36,7 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   const action = options.command === 'pause' ? 'pause' : 'resume';
   const input = await readEventFile(options.event!, io.stdin);
   const progress = progressReporter(io.stderr, `${action}${options.dryRun ? ' (dry run)' : ''}`);
-  const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state };
+  const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state, ...(io.vendors ? { vendors: io.vendors } : {}) };
   let result: WindowResult;
   try {
     result = await runLocalWindow(input, action, {
@@ -54,8 +57,15 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   return exitCodeOf(result);
 };
 
+/** The client for `--provider` and `--secret` of the command line. */
+const commandLineProvider = (options: CliOptions, io: Io) =>
+  localProvider(
+    { provider: checkProviderName(options.provider, io.vendors), secret: options.secret! },
+    { secretsFile: options.secrets, stateDir: options.state, ...(io.vendors ? { vendors: io.vendors } : {}) },
+  );
+
 const environmentsCommand = async (options: CliOptions, io: Io): Promise<number> => {
-  const provider = await localProvider(checkProviderName(options.provider), options.secret!, { secretsFile: options.secrets, stateDir: options.state });
+  const provider = await commandLineProvider(options, io);
   if (!provider.listEnvironments) throw new InvalidRequestError([{ field: 'provider', problem: `${provider.name} has no environments` }], { subject: 'command line' });
   const environments = await provider.listEnvironments();
   print(
@@ -68,7 +78,7 @@ const environmentsCommand = async (options: CliOptions, io: Io): Promise<number>
 };
 
 const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
-  const provider = await localProvider(checkProviderName(options.provider), options.secret!, { secretsFile: options.secrets, stateDir: options.state });
+  const provider = await commandLineProvider(options, io);
   let environmentId: number | undefined;
   if (options.environment !== undefined) {
     const environments = provider.listEnvironments ? await provider.listEnvironments() : [];

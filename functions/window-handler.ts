@@ -6,17 +6,17 @@ import type { WindowAction } from './core/request.js';
 import { parseWindowRequest } from './core/request.js';
 import type { WindowResult } from './core/result.js';
 import { runWindow } from './core/window-run.js';
-import { createWindowProvider } from './providers/index.js';
+import { VENDORS, createWindowProvider } from './providers/index.js';
 import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.js';
 import { EVENTS } from './settings.js';
 
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
   invoke(action, context, async ({ runId, telemetry, accountWaitMs, vendorDeadline }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
-    const request = parseWindowRequest(event, action);
+    const request = parseWindowRequest(event, action, VENDORS);
     label(labels, { provider: request.provider, secret: request.secret, window: request.window });
     const runtime = getRuntime();
-    const provider = await createWindowProvider(request.provider, request.secret, {
+    const provider = await createWindowProvider(VENDORS, request, {
       secrets: runtime.secrets,
       tokenCacheFor: runtime.tokenCacheFor,
       log,

@@ -25,6 +25,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
+import { VendorCapability, type VendorRegistry } from '../functions/core/vendor.js';
+import { VENDORS } from '../functions/providers/index.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
 import { CampaignFunction, type HandlerName } from './constructs/campaign-function.js';
 import { validateConfig, type AccountConfig, type CampaignOpsConfig, type WindowEdge, type WindowPlan } from './window-config.js';
@@ -32,6 +34,8 @@ import { validateConfig, type AccountConfig, type CampaignOpsConfig, type Window
 interface CampaignOpsStackProps extends StackProps {
   /** The operator's window configuration (infra/windows.ts); validated here, before anything is built. */
   readonly config: CampaignOpsConfig;
+  /** The vendors this build knows (functions/providers/index.ts). */
+  readonly vendors?: VendorRegistry;
 }
 
 /**
@@ -45,12 +49,6 @@ const DELIVERY = { maxEventAge: Duration.hours(2), retryAttempts: 10 } as const;
 const RUN_RETRIES = 2;
 const ALARM_PERIOD = Duration.minutes(5);
 
-/** Credential secret field names per provider (DESIGN.md, "Secrets"), created empty for the operator to fill. */
-const CREDENTIAL_FIELDS: Record<AccountConfig['provider'], readonly string[]> = {
-  deltadna: ['key', 'password'],
-  ocamba: ['token'],
-  kahuna: ['secretKey', 'apiKey'],
-};
 /** What a token cache holds until the first run logs in: an already expired, empty token. */
 const EMPTY_TOKEN = { token: '', expiresAt: '1970-01-01T00:00:00Z' };
 
@@ -72,10 +70,12 @@ class CampaignOpsStack extends Stack {
   readonly eventBus: events.EventBus;
   readonly functions: Readonly<Record<HandlerName, CampaignFunction>>;
   readonly alarmTopic: sns.Topic;
+  readonly #vendors: VendorRegistry;
 
   constructor(scope: Construct, id: string, props: CampaignOpsStackProps) {
     super(scope, id, { description: 'campaign-ops: pause, resume and populate vendor campaigns on windows and events', ...props });
-    const config = validateConfig(props.config);
+    this.#vendors = props.vendors ?? VENDORS;
+    const config = validateConfig(props.config, this.#vendors);
 
     // ---- state and bus ------------------------------------------------------------------------------
     this.windowTable = new dynamodb.Table(this, 'WindowState', {
@@ -165,13 +165,14 @@ class CampaignOpsStack extends Stack {
     // Pause and resume keep window state and take their account lease in the table.
     this.windowTable.grantReadWriteData(pause.role);
     this.windowTable.grantReadWriteData(resume.role);
-    // Populate only takes its Kahuna account's lease (the limit of 10 requests in flight is per account):
-    // a conditional put to take and renew it, a conditional delete to give it back, on lease items only.
+    // Populate only takes its accounts' leases (Kahuna's limit of 10 requests in flight is per account):
+    // a conditional put to take and renew one, a conditional delete to give it back, on lease items only.
+    const populateLeases = this.#vendors.names(VendorCapability.populate).map((name) => `${lockPk({ provider: name, account: '' })}*`);
     populate.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.windowTable.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${lockPk({ provider: 'kahuna', account: '' })}*`] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': populateLeases } },
       }),
     );
 
@@ -189,13 +190,14 @@ class CampaignOpsStack extends Stack {
     // ---- secrets: each role reads only its own vendors' accounts ---------------------------------------
     for (const account of config.accounts) {
       const credentials = this.credentialsSecret(account);
-      if (account.provider === 'kahuna') {
+      const vendor = this.#vendorOf(account);
+      if (vendor.capability === VendorCapability.populate) {
         credentials.grantRead(populate.role);
         continue;
       }
       credentials.grantRead(pause.role);
       credentials.grantRead(resume.role);
-      if (account.provider === 'deltadna') {
+      if (vendor.cachesToken) {
         const tokenCache = this.tokenCacheSecret(account);
         for (const role of [pause.role, resume.role]) {
           tokenCache.grantRead(role);
@@ -298,11 +300,18 @@ class CampaignOpsStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
+  /** The registry's descriptor of an account's vendor (validated to exist). */
+  #vendorOf(account: AccountConfig) {
+    const vendor = this.#vendors.find(account.provider);
+    if (!vendor) throw new Error(`account ${account.secret}: no vendor named ${account.provider}`);
+    return vendor;
+  }
+
   /** The account's credentials: created with empty fields when `createSecret`, otherwise referenced by name. */
   private credentialsSecret(account: AccountConfig): secretsmanager.ISecret {
     const secretId = `Credentials-${idOf(account.secret)}`;
     if (!account.createSecret) return secretsmanager.Secret.fromSecretNameV2(this, secretId, account.secret);
-    const empty = Object.fromEntries(CREDENTIAL_FIELDS[account.provider].map((field) => [field, '']));
+    const empty = Object.fromEntries(this.#vendorOf(account).credentials.fields.map((field) => [field, '']));
     const secret = new secretsmanager.Secret(this, secretId, {
       secretName: account.secret,
       description: `campaign-ops: ${account.provider} credentials (put-secret-value after deploying; see infra/README.md)`,

@@ -10,14 +10,17 @@
 import { InvalidRequestError } from '../functions/core/errors.js';
 import { clip, quote } from '../functions/core/validation.js';
 import { parseWindowRequest, type WindowAction } from '../functions/core/request.js';
-import { PROVIDERS, type WindowProviderName } from '../functions/core/campaign.js';
+import type { VendorRegistry } from '../functions/core/vendor.js';
+import { VENDORS } from '../functions/providers/index.js';
 
 /** A secret or window name is quoted whole up to this length (it names what to fix); other values are cut shorter. */
 const QUOTED_NAME_CHARS = 256;
 const MAX_TIME_ZONE_CHARS = 64;
 
-const ACCOUNT_PROVIDERS = ['deltadna', 'ocamba', 'kahuna'] as const;
-type AccountProvider = (typeof ACCOUNT_PROVIDERS)[number];
+/** A vendor of the registry (functions/providers/index.ts): deltadna, ocamba, kahuna. */
+type AccountProvider = string;
+/** A vendor whose campaigns windows pause and resume: deltadna, ocamba. */
+type WindowProviderName = string;
 
 /** One vendor account: its credentials live in the Secrets Manager secret of this name. */
 interface AccountConfig {
@@ -42,6 +45,8 @@ interface SelectConfig {
   /** Ocamba labels. */
   readonly labels?: readonly string[];
   readonly exclude?: readonly (string | number)[];
+  /** deltaDNA: "event-triggered" (default), "decision-point" or "all". */
+  readonly kind?: string;
 }
 
 /** A maintenance window: pause at one time, resume what it paused at another, in one time zone. */
@@ -326,9 +331,9 @@ const requestFor = (window: WindowConfig, action: WindowAction): ScheduledReques
 });
 
 /** Problems the Lambdas' own parser finds in a request, with its field names mapped onto the window's. */
-const requestProblems = (request: ScheduledRequest, action: WindowAction): string[] => {
+const requestProblems = (request: ScheduledRequest, action: WindowAction, vendors: VendorRegistry): string[] => {
   try {
-    parseWindowRequest(request, action);
+    parseWindowRequest(request, action, vendors);
     return [];
   } catch (error) {
     if (!(error instanceof InvalidRequestError)) throw error;
@@ -336,7 +341,7 @@ const requestProblems = (request: ScheduledRequest, action: WindowAction): strin
   }
 };
 
-const validateAccounts = (accounts: unknown, problems: string[]): AccountConfig[] => {
+const validateAccounts = (accounts: unknown, vendors: VendorRegistry, problems: string[]): AccountConfig[] => {
   if (!Array.isArray(accounts)) {
     problems.push('accounts: must be a list of { secret, provider, createSecret? }');
     return [];
@@ -359,8 +364,8 @@ const validateAccounts = (accounts: unknown, problems: string[]): AccountConfig[
     } else if (seen.has(account.secret)) {
       add('secret: declared twice');
     }
-    if (!(ACCOUNT_PROVIDERS as readonly unknown[]).includes(account.provider)) {
-      add(`provider: unknown provider ${quote(account.provider)} (one of: ${ACCOUNT_PROVIDERS.join(', ')})`);
+    if (!vendors.find(account.provider)) {
+      add(`provider: unknown provider ${quote(account.provider)} (one of: ${vendors.names().join(', ')})`);
     }
     if (account.createSecret !== undefined && typeof account.createSecret !== 'boolean') add('createSecret: must be true or false');
     if (typeof account.secret === 'string') seen.add(account.secret);
@@ -374,6 +379,7 @@ const validateWindow = (
   index: number,
   accounts: ReadonlyMap<string, AccountConfig>,
   killSwitch: boolean,
+  vendors: VendorRegistry,
   problems: string[],
 ): WindowPlan | undefined => {
   const label = isRecord(window) && typeof window.name === 'string' ? `window ${quote(window.name, QUOTED_NAME_CHARS)}` : `windows[${index}]`;
@@ -389,13 +395,13 @@ const validateWindow = (
 
   // provider, secret's form, name and selection: the Lambdas' parser, so both sides agree.
   const config = window as unknown as WindowConfig;
-  requestProblems(requestFor(config, 'pause'), 'pause').forEach(add);
-  requestProblems(requestFor(config, 'resume'), 'resume').forEach(add);
+  requestProblems(requestFor(config, 'pause'), 'pause', vendors).forEach(add);
+  requestProblems(requestFor(config, 'resume'), 'resume', vendors).forEach(add);
 
   const account = typeof window.secret === 'string' ? accounts.get(window.secret) : undefined;
   if (typeof window.secret === 'string' && !account) {
     add(`secret: ${quote(window.secret, QUOTED_NAME_CHARS)} is not declared in accounts (add { secret: ${quote(window.secret, QUOTED_NAME_CHARS)}, provider: ${quote(window.provider)} })`);
-  } else if (account && (PROVIDERS as readonly unknown[]).includes(window.provider) && account.provider !== window.provider) {
+  } else if (account && vendors.windowVendor(window.provider) && account.provider !== window.provider) {
     add(`secret: ${quote(account.secret, QUOTED_NAME_CHARS)} is declared as a ${account.provider} account, not ${quote(window.provider)}`);
   }
 
@@ -440,7 +446,7 @@ const validateWindow = (
  * Checks the whole configuration and returns what the stack builds from it.
  * @throws WindowConfigError listing every problem, each naming its window or account and field.
  */
-const validateConfig = (config: unknown): ValidatedConfig => {
+const validateConfig = (config: unknown, vendors: VendorRegistry = VENDORS): ValidatedConfig => {
   const problems: string[] = [];
   if (!isRecord(config)) throw new WindowConfigError(['(configuration): must be an object { killSwitch, accounts, windows }']);
   unknownFields(config, CONFIG_FIELDS).forEach((problem) => problems.push(problem));
@@ -457,7 +463,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
         else problems.push(`recipientBuckets[${index}]: must be an S3 bucket name (not an ARN or s3:// URL), got ${quote(bucket)}`);
       });
   }
-  const accounts = validateAccounts(config.accounts, problems);
+  const accounts = validateAccounts(config.accounts, vendors, problems);
   const byName = new Map(accounts.map((account) => [account.secret, account]));
 
   const windows: WindowPlan[] = [];
@@ -465,7 +471,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
   else {
     const names = new Set<string>();
     config.windows.forEach((window: unknown, index) => {
-      const plan = validateWindow(window, index, byName, config.killSwitch === true, problems);
+      const plan = validateWindow(window, index, byName, config.killSwitch === true, vendors, problems);
       const name = isRecord(window) ? window.name : undefined;
       if (typeof name === 'string') {
         if (names.has(name)) problems.push(`window ${quote(name, QUOTED_NAME_CHARS)}: name: used by more than one window (names key the window state and events)`);
@@ -485,7 +491,7 @@ const validateConfig = (config: unknown): ValidatedConfig => {
   };
 };
 
-export { ACCOUNT_PROVIDERS, WindowConfigError, validateConfig, readSchedule, timeZoneProblem };
+export { WindowConfigError, validateConfig, readSchedule, timeZoneProblem };
 export type {
   AccountProvider,
   AccountConfig,

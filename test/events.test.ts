@@ -5,6 +5,7 @@ import { parsePopulateRequest } from '../functions/core/populate.js';
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { parseWindowRequest } from '../functions/core/request.js';
 import { EVENTS } from '../functions/settings.js';
+import { VENDORS } from '../functions/providers/index.js';
 
 const EVENTS_DIR = new URL('../events/', import.meta.url).pathname;
 const samples = readdirSync(EVENTS_DIR).filter((name) => name.endsWith('.json'));
@@ -33,7 +34,7 @@ describe('Samples: events/', () => {
 
     // Act
     const parse = () => {
-      if (kind === 'pause' || kind === 'resume') return parseWindowRequest(sample, kind);
+      if (kind === 'pause' || kind === 'resume') return parseWindowRequest(sample, kind, VENDORS);
       if (kind === 'populate') return parsePopulateRequest(sample, { allowFile: true });
       return (sample.detail as { window?: unknown }).window;
     };

@@ -28,7 +28,7 @@ const DAY_SECONDS = 24 * 60 * 60;
 /** How long entries are kept: open ones outlive any sensible window, given-back ones stay a while for a second resume. */
 const ENTRY_TTL_DAYS_DEFAULT = { open: 35, resumed: 14 } as const;
 
-const describeWindow = (key: WindowKey): string => `${key.provider}/${key.account}/${key.window}`;
+const describeWindow = (key: WindowKey): string => `${key.provider}/${key.account}/${key.window}${key.kind !== undefined ? ` (${key.kind})` : ''}`;
 
 const isOpen = (entry: Pick<WindowEntry, 'state'>): boolean =>
   entry.state === WindowEntryState.pausing || entry.state === WindowEntryState.paused;

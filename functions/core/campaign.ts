@@ -35,23 +35,29 @@ interface Environment {
   readonly name: string;
 }
 
-const PROVIDERS = ['deltadna', 'ocamba'] as const;
-type WindowProviderName = (typeof PROVIDERS)[number];
-
 /**
  * What a window needs from a vendor. Listing is a stream so a large account is never held twice.
  * pause/resume act on one campaign and throw VendorError/TransportError; they do not read state first:
  * the engine decides, the provider only carries out.
  */
 interface CampaignProvider {
-  readonly name: WindowProviderName;
+  /** The vendor's name, as requests give it. */
+  readonly name: string;
+  /**
+   * Where a vendor has several kinds of campaign: the kind whose window state is keyed without a kind
+   * (as before kinds could be selected), so state written then is still found.
+   */
+  readonly defaultKind?: string;
+  /** The kinds of campaign this client lists and acts on, where the vendor has several. */
+  readonly kinds?: readonly string[];
   listCampaigns(): AsyncIterable<Campaign>;
-  getCampaign(id: string): Promise<Campaign>;
+  /** One campaign; `kind` where the vendor has several (without it, the client's kinds are asked in turn). */
+  getCampaign(id: string, kind?: string): Promise<Campaign>;
   pause(campaign: Campaign, reason: string | undefined): Promise<void>;
   resume(campaign: Campaign): Promise<void>;
   /** Environments the key can see; only vendors that have them. */
   listEnvironments?(): Promise<Environment[]>;
 }
 
-export { CampaignStatus, PROVIDERS };
-export type { Campaign, CampaignProvider, Environment, WindowProviderName };
+export { CampaignStatus };
+export type { Campaign, CampaignProvider, Environment };

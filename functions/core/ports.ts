@@ -10,6 +10,11 @@ interface WindowKey {
   /** The credentials' secret name: one vendor account. */
   readonly account: string;
   readonly window: string;
+  /**
+   * The kind of campaign, where a vendor has several and it is not the default (deltaDNA's
+   * decision-point): ids of two kinds may be equal, so each kind's entries live under their own key.
+   */
+  readonly kind?: string;
 }
 
 /**

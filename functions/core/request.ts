@@ -1,9 +1,10 @@
 /**
- * The pause/resume request (DESIGN.md, "Pause / resume request"), read from any of the forms it arrives
- * in: a direct Lambda payload, EventBridge Scheduler input (passed as-is), or an EventBridge event whose
- * `detail` holds it. Every problem is reported at once, naming the field; nothing reaches a vendor.
+ * The pause/resume request (docs/contracts.md, "Pause and resume requests"), read from any of the forms
+ * it arrives in: a direct Lambda payload, EventBridge Scheduler input (passed as-is), or an EventBridge
+ * event whose `detail` holds it. What a selection may use comes from the vendor's descriptor. Every
+ * problem is reported at once, naming the field; nothing reaches a vendor.
  */
-import { PROVIDERS, type WindowProviderName } from './campaign.js';
+import { ALL_KINDS, VendorCapability, type VendorRegistry, type WindowVendor } from './vendor.js';
 import { IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
 
 const WindowAction = { pause: 'pause', resume: 'resume' } as const;
@@ -22,11 +23,14 @@ interface Selection {
   readonly names?: readonly string[];
   readonly labels?: readonly string[];
   readonly exclude: readonly string[];
+  /** The kind of campaign, where the vendor has several: one of its kinds, or "all"; absent = its default. */
+  readonly kind?: string;
 }
 
 interface WindowRequest {
   readonly action: WindowAction;
-  readonly provider: WindowProviderName;
+  /** A vendor whose campaigns windows pause and resume (see the registry). */
+  readonly provider: string;
   readonly secret: string;
   readonly window: string;
   readonly select: Selection;
@@ -36,7 +40,7 @@ interface WindowRequest {
 }
 
 const REQUEST_FIELDS = ['provider', 'secret', 'window', 'select', 'reason', 'dryRun', 'scope', 'action'] as const;
-const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels', 'exclude'] as const;
+const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels', 'exclude', 'kind'] as const;
 const WINDOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_REASON = 500;
 
@@ -51,13 +55,6 @@ const SELECTION_LIMITS = {
   idDigits: 19,
   environmentChars: 256,
 } as const;
-
-/** Each vendor's documented campaign-id form: digits only (deltaDNA a number, Ocamba a string such as "1000248"). */
-const CAMPAIGN_ID = new RegExp(`^\\d{1,${SELECTION_LIMITS.idDigits}}$`);
-const ID_FORM: Record<WindowProviderName, string> = {
-  deltadna: `a deltadna campaign id is a number (digits only, at most ${SELECTION_LIMITS.idDigits})`,
-  ocamba: `an ocamba campaign id is a string of digits such as "1000248" (at most ${SELECTION_LIMITS.idDigits})`,
-};
 
 /** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
 const unwrapEnvelope = (input: unknown): unknown =>
@@ -92,15 +89,37 @@ const readGlobs = (value: unknown, issues: IssueList): string[] | undefined => {
 };
 
 /** Campaign ids go into the vendor's URL path: only the vendor's own id form passes, so "." or ".." cannot change the endpoint. */
-const readCampaignIds = (value: unknown, field: 'select.ids' | 'select.exclude', provider: WindowProviderName | undefined, issues: IssueList): string[] | undefined =>
-  readStringList(value, field, issues, {
+const readCampaignIds = (value: unknown, field: 'select.ids' | 'select.exclude', vendor: WindowVendor | undefined, issues: IssueList): string[] | undefined => {
+  const form = vendor?.selection.campaignId;
+  return readStringList(value, field, issues, {
     acceptNumbers: true,
     maxItems: field === 'select.ids' ? SELECTION_LIMITS.ids : SELECTION_LIMITS.exclude,
     allowEmpty: field === 'select.exclude',
-    ...(provider ? { check: (id: string) => (CAMPAIGN_ID.test(id) ? undefined : `${ID_FORM[provider]}, got ${quote(id)}`) } : {}),
+    ...(form ? { check: (id: string) => (form.pattern.test(id) ? undefined : `${form.description}, got ${quote(id)}`) } : {}),
   });
+};
 
-const readSelection = (value: unknown, provider: WindowProviderName | undefined, issues: IssueList): Selection => {
+/** Which window vendors have a feature, for a message: "deltadna", or "none". */
+const vendorsWith = (vendors: VendorRegistry, has: (vendor: WindowVendor) => boolean): string =>
+  vendors.all
+    .filter((v): v is WindowVendor => v.capability === VendorCapability.windows && has(v))
+    .map((v) => v.name)
+    .join(', ') || 'none';
+
+const readKind = (value: unknown, vendor: WindowVendor | undefined, vendors: VendorRegistry, issues: IssueList): string | undefined => {
+  if (value === undefined || vendor === undefined) return undefined;
+  const kinds = vendor.selection.kinds;
+  if (kinds.length === 0) {
+    issues.add('select.kind', `${vendor.name} has one kind of campaign (kind is a selection of ${vendorsWith(vendors, (v) => v.selection.kinds.length > 0)})`);
+    return undefined;
+  }
+  const allowed = [...kinds, ALL_KINDS];
+  if (typeof value === 'string' && allowed.includes(value)) return value;
+  issues.add('select.kind', `must be one of: ${allowed.map((k) => `"${k}"`).join(', ')} (default "${kinds[0]}"); got ${quote(value)}`);
+  return undefined;
+};
+
+const readSelection = (value: unknown, vendor: WindowVendor | undefined, vendors: VendorRegistry, issues: IssueList): Selection => {
   if (value !== undefined && !isObject(value)) {
     issues.add('select', `must be an object, got ${describeType(value)}`);
   }
@@ -109,26 +128,29 @@ const readSelection = (value: unknown, provider: WindowProviderName | undefined,
 
   const environment = readEnvironment(raw.environment, issues);
   const allEnvironments = readBoolean(raw.allEnvironments, 'select.allEnvironments', issues) ?? false;
-  const ids = readCampaignIds(raw.ids, 'select.ids', provider, issues);
+  const ids = readCampaignIds(raw.ids, 'select.ids', vendor, issues);
   const names = readGlobs(raw.names, issues);
   const labels = readStringList(raw.labels, 'select.labels', issues, { maxItems: SELECTION_LIMITS.labels, maxChars: SELECTION_LIMITS.labelChars, allowEmpty: false });
-  const exclude = readCampaignIds(raw.exclude, 'select.exclude', provider, issues) ?? [];
+  const exclude = readCampaignIds(raw.exclude, 'select.exclude', vendor, issues) ?? [];
+  const kind = readKind(raw.kind, vendor, vendors, issues);
 
-  if (provider === 'deltadna') {
+  if (vendor?.selection.environments) {
     if (raw.environment === undefined && !allEnvironments) {
       issues.add(
         'select.environment',
-        'is required for deltadna (a key usually sees Dev and Live of several games): name one, e.g. 8756 or "DeltaSlot/Live", or set select.allEnvironments to true',
+        `is required for ${vendor.name} (a key usually sees Dev and Live of several games): name one, e.g. 8756 or "DeltaSlot/Live", or set select.allEnvironments to true`,
       );
     }
     if (raw.environment !== undefined && allEnvironments) {
       issues.add('select.allEnvironments', 'cannot be true when select.environment names one environment');
     }
-    if (raw.labels !== undefined) issues.add('select.labels', 'deltadna campaigns have no labels (labels are an ocamba selection)');
+  } else if (vendor) {
+    const where = vendorsWith(vendors, (v) => v.selection.environments);
+    if (raw.environment !== undefined) issues.add('select.environment', `${vendor.name} has no environments (environment is a selection of ${where})`);
+    if (raw.allEnvironments !== undefined) issues.add('select.allEnvironments', `${vendor.name} has no environments`);
   }
-  if (provider === 'ocamba') {
-    if (raw.environment !== undefined) issues.add('select.environment', 'ocamba has no environments (environment is a deltadna selection)');
-    if (raw.allEnvironments !== undefined) issues.add('select.allEnvironments', 'ocamba has no environments');
+  if (vendor && !vendor.selection.labels && raw.labels !== undefined) {
+    issues.add('select.labels', `${vendor.name} campaigns have no labels (labels are a selection of ${vendorsWith(vendors, (v) => v.selection.labels)})`);
   }
 
   return {
@@ -138,6 +160,7 @@ const readSelection = (value: unknown, provider: WindowProviderName | undefined,
     ...(names ? { names } : {}),
     ...(labels ? { labels } : {}),
     exclude,
+    ...(kind ? { kind } : {}),
   };
 };
 
@@ -145,7 +168,7 @@ const readSelection = (value: unknown, provider: WindowProviderName | undefined,
  * Reads a pause or resume request. `action` is what the caller (handler or CLI command) is about to do;
  * a request that names another action is refused rather than silently run.
  */
-const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest => {
+const parseWindowRequest = (input: unknown, action: WindowAction, vendors: VendorRegistry): WindowRequest => {
   const issues = new IssueList();
   const raw = readRequestObject(unwrapEnvelope(input), issues);
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
@@ -154,12 +177,11 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
     issues.add('action', `says ${quote(raw.action)} but this is a ${action}`);
   }
 
-  let provider: WindowProviderName | undefined;
-  if (raw.provider === undefined) issues.add('provider', `is required (one of: ${PROVIDERS.join(', ')})`);
-  else if (raw.provider === 'kahuna') issues.add('provider', 'kahuna campaigns are populated, not paused or resumed (use populate)');
-  else if (typeof raw.provider === 'string' && (PROVIDERS as readonly string[]).includes(raw.provider)) {
-    provider = raw.provider as WindowProviderName;
-  } else issues.add('provider', `must be one of: ${PROVIDERS.join(', ')}; got ${quote(raw.provider)}`);
+  const windowVendors = vendors.names(VendorCapability.windows);
+  const vendor = vendors.windowVendor(raw.provider);
+  if (raw.provider === undefined) issues.add('provider', `is required (one of: ${windowVendors.join(', ')})`);
+  else if (vendors.populateVendor(raw.provider)) issues.add('provider', `${String(raw.provider)} campaigns are populated, not paused or resumed (use populate)`);
+  else if (!vendor) issues.add('provider', `must be one of: ${windowVendors.join(', ')}; got ${quote(raw.provider)}`);
 
   const secret = readSecretName(raw.secret, issues);
 
@@ -168,7 +190,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
     issues.add('window', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
   }
 
-  const select = readSelection(raw.select, provider, issues);
+  const select = readSelection(raw.select, vendor, vendors, issues);
 
   if (raw.reason !== undefined && (typeof raw.reason !== 'string' || raw.reason.length > MAX_REASON)) {
     issues.add('reason', `must be a string of at most ${MAX_REASON} characters`);
@@ -185,7 +207,7 @@ const parseWindowRequest = (input: unknown, action: WindowAction): WindowRequest
   issues.throwIfAny();
   return {
     action,
-    provider: provider!,
+    provider: vendor!.name,
     secret: secret!,
     window: raw.window as string,
     select,

@@ -24,6 +24,8 @@ interface CampaignOutcome {
   readonly detail: string;
   /** The vendor's raw status as found, for display. */
   readonly vendorStatus?: string;
+  /** The kind of campaign (deltaDNA: "decision-point"), when the run covers several or it is not the default. */
+  readonly kind?: string;
 }
 
 interface Summary {
@@ -42,6 +44,8 @@ interface WindowResult {
   readonly window: string;
   readonly dryRun: boolean;
   readonly scope?: 'window' | 'selection';
+  /** The request's `select.kind`, when it named one. */
+  readonly kind?: string;
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -9,10 +9,11 @@ import { Act, decidePause, decideSelectionResume, decideWindowResume, type Campa
 import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
 import { cut } from './redact.js';
-import type { WindowRequest } from './request.js';
+import { WindowAction, type WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
 import { accountOf } from './secret-names.js';
 import { compileSelection, optOutReason, type CompiledSelection } from './selection.js';
+import { unreachable } from './unreachable.js';
 import { METRICS } from '../settings.js';
 
 interface WindowRunDeps {
@@ -70,10 +71,18 @@ const resolveEnvironment = async (request: WindowRequest, provider: CampaignProv
   return found.id;
 };
 
+/** A window entry with the kind of campaign it is about. */
+interface KindEntry {
+  readonly kind: string | undefined;
+  readonly entry: WindowEntry;
+}
+
+/** How an outcome names its campaign: id and name, and its kind where that is worth saying. */
+type Identity = Pick<CampaignOutcome, 'id' | 'name' | 'kind'>;
+
 /** The outcome of a campaign the run did not change. */
-const leftAsIs = (campaign: Campaign, outcome: Outcome, detail: string): CampaignOutcome => ({
-  id: campaign.id,
-  name: campaign.name,
+const leftAsIs = (identity: Identity, campaign: Campaign, outcome: Outcome, detail: string): CampaignOutcome => ({
+  ...identity,
   before: campaign.status,
   after: campaign.status,
   vendorStatus: campaign.vendorStatus,
@@ -82,14 +91,26 @@ const leftAsIs = (campaign: Campaign, outcome: Outcome, detail: string): Campaig
 });
 
 const decide = (request: WindowRequest, facts: CampaignFacts): Decision => {
-  if (request.action === 'pause') return decidePause(facts);
-  return request.scope === 'selection' ? decideSelectionResume(facts) : decideWindowResume(facts);
+  switch (request.action) {
+    case WindowAction.pause:
+      return decidePause(facts);
+    case WindowAction.resume:
+      return request.scope === 'selection' ? decideSelectionResume(facts) : decideWindowResume(facts);
+    default:
+      return unreachable(request.action);
+  }
 };
+
+/** One campaign of one kind: ids of two kinds (deltaDNA's event-triggered and decision-point) may be equal. */
+const refOf = (kind: string | undefined, id: string): string => `${kind ?? ''}:${id}`;
 
 class WindowRun {
   readonly #request: WindowRequest;
   readonly #deps: WindowRunDeps;
+  /** The window's key; `#keyFor` adds the kind of a campaign that is not the vendor's default kind. */
   readonly #key: WindowKey;
+  /** The kinds of campaign this run covers (one `undefined` for a vendor with one kind). */
+  readonly #kinds: readonly (string | undefined)[];
   readonly #log: Log;
   readonly #telemetry: Telemetry;
   readonly #now: () => Date;
@@ -99,6 +120,7 @@ class WindowRun {
     this.#deps = deps;
     // Keyed on the account, not on how this request spelled its secret (name or ARN).
     this.#key = { provider: request.provider, account: accountOf(request.secret), window: request.window };
+    this.#kinds = deps.provider.kinds ?? [undefined];
     this.#log = deps.log ?? silentLog;
     this.#telemetry = deps.telemetry ?? noTelemetry;
     this.#now = deps.now ?? (() => new Date());
@@ -132,7 +154,8 @@ class WindowRun {
         secret: this.#request.secret,
         window: this.#request.window,
         dryRun: this.#request.dryRun,
-        ...(this.#request.action === 'resume' ? { scope: this.#request.scope } : {}),
+        ...(this.#request.action === WindowAction.resume ? { scope: this.#request.scope } : {}),
+        ...(this.#request.select.kind !== undefined ? { kind: this.#request.select.kind } : {}),
         runId: this.#deps.runId,
         startedAt,
         finishedAt: this.#now().toISOString(),
@@ -158,7 +181,10 @@ class WindowRun {
   async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
     // The window state first: an unreadable state stops the run before any vendor request.
-    const entries = new Map<string, WindowEntry>((await store.list(this.#key)).map((e) => [e.campaignId, e]));
+    const entries = new Map<string, KindEntry>();
+    for (const kind of this.#kinds) {
+      for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });
+    }
     const environmentId = await resolveEnvironment(this.#request, provider);
     const selection = compileSelection(this.#request.select, environmentId);
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
@@ -167,6 +193,7 @@ class WindowRun {
 
     const campaigns: Campaign[] = [];
     const seen = new Set<string>();
+    const seenIds = new Set<string>();
     let listingComplete = true;
     for await (const campaign of provider.listCampaigns()) {
       // Asked to stop: read no further page; nothing will be started anyway.
@@ -174,28 +201,46 @@ class WindowRun {
         listingComplete = false;
         break;
       }
-      seen.add(campaign.id);
+      seen.add(refOf(campaign.kind, campaign.id));
+      seenIds.add(campaign.id);
       if (!selection.matches(campaign)) continue;
-      if (windowResume && !entries.has(campaign.id)) continue;
+      if (windowResume && !entries.has(refOf(campaign.kind, campaign.id))) continue;
       campaigns.push(campaign);
     }
     // Named ids the listing did not show, and (window resume) entries whose campaign was not listed:
     // read them one by one, so a vendor's "not found" lands on that campaign with its message.
-    const missing = new Set<string>(this.#request.select.ids?.filter((id) => !seen.has(id)) ?? []);
-    if (windowResume) for (const id of entries.keys()) if (!seen.has(id)) missing.add(id);
+    // A named id of no kind listed is read without a kind (the vendor's client asks its kinds in turn).
+    const missing = new Map<string, { kind: string | undefined; id: string }>();
+    for (const id of this.#request.select.ids ?? []) if (!seenIds.has(id)) missing.set(refOf(undefined, id), { kind: undefined, id });
+    if (windowResume) {
+      for (const [ref, { kind, entry }] of entries) if (!seen.has(ref)) missing.set(ref, { kind, id: entry.campaignId });
+    }
 
     const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, selection), listed: true, selection }));
-    for (const id of missing) {
-      const campaign: Campaign = { id, name: entries.get(id)?.name ?? '', status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [] };
+    for (const { kind, id } of missing.values()) {
+      const name = entries.get(refOf(kind, id))?.entry.name ?? '';
+      const campaign: Campaign = { id, name, status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [], ...(kind !== undefined ? { kind } : {}) };
       candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false, selection });
     }
     return { candidates, listingComplete };
   }
 
-  #facts(campaign: Campaign, entries: Map<string, WindowEntry>, selection: ReturnType<typeof compileSelection>): CampaignFacts {
+  /** Id and name, and the kind where the run covers several or it is not the vendor's default. */
+  #identity(campaign: Campaign): Identity {
+    const { kind } = campaign;
+    const worthSaying = kind !== undefined && (this.#kinds.length > 1 || kind !== this.#deps.provider.defaultKind);
+    return { id: campaign.id, name: campaign.name, ...(worthSaying ? { kind } : {}) };
+  }
+
+  /** The window's key for campaigns of `kind`: the vendor's default kind keeps the key it always had. */
+  #keyFor(kind: string | undefined): WindowKey {
+    return kind === undefined || kind === this.#deps.provider.defaultKind ? this.#key : { ...this.#key, kind };
+  }
+
+  #facts(campaign: Campaign, entries: Map<string, KindEntry>, selection: ReturnType<typeof compileSelection>): CampaignFacts {
     return {
       campaign,
-      entry: entries.get(campaign.id),
+      entry: entries.get(refOf(campaign.kind, campaign.id))?.entry,
       optOut: optOutReason(campaign),
       excluded: selection.excluded(campaign),
       named: selection.named(campaign),
@@ -210,7 +255,7 @@ class WindowRun {
     } catch (error) {
       const { campaign } = candidate.facts;
       this.#log.error('campaign could not be handled', { campaignId: campaign.id, error: describeError(error) });
-      return leftAsIs(campaign, Outcome.failed, describeError(error));
+      return leftAsIs(this.#identity(campaign), campaign, Outcome.failed, describeError(error));
     }
   }
 
@@ -220,40 +265,52 @@ class WindowRun {
       // Not in the listing: ask for it directly and decide on what the vendor says now.
       let campaign: Campaign;
       try {
-        campaign = await this.#deps.provider.getCampaign(facts.campaign.id);
+        campaign = await this.#deps.provider.getCampaign(facts.campaign.id, facts.campaign.kind);
       } catch (error) {
         return this.#unreadable(facts, error);
       }
       // Named by id is not a licence to leave the selection: the environment, names and labels still hold.
       if (!candidate.selection.matches(campaign)) {
         const where = campaign.environment !== undefined ? ` (environment ${campaign.environment})` : '';
-        return leftAsIs(campaign, Outcome.unchanged, `outside the selection${where}: not touched`);
+        return leftAsIs(this.#identity(campaign), campaign, Outcome.unchanged, `outside the selection${where}: not touched`);
       }
       facts = { ...facts, campaign, optOut: optOutReason(campaign) };
     }
     const campaign = facts.campaign;
     const decision = decide(this.#request, facts);
-    const base = { id: campaign.id, name: campaign.name, before: campaign.status, vendorStatus: campaign.vendorStatus };
+    const base = { ...this.#identity(campaign), before: campaign.status, vendorStatus: campaign.vendorStatus };
 
     if (decision.act === Act.none) {
       if (!this.#request.dryRun) await this.#tidyEntry(facts, decision);
       return { ...base, after: campaign.status, outcome: decision.failed ? Outcome.failed : Outcome.unchanged, detail: decision.reason };
     }
-    const wanted = decision.act === Act.pause ? CampaignStatus.paused : (facts.entry?.before ?? CampaignStatus.running);
-    if (this.#request.dryRun) return { ...base, after: wanted, outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
-    return decision.act === Act.pause ? this.#pause(campaign, facts, decision, base) : this.#resume(campaign, facts, decision, base);
+    const act = decision.act;
+    switch (act) {
+      case Act.pause:
+        if (this.#request.dryRun) return { ...base, after: CampaignStatus.paused, outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
+        return this.#pause(campaign, facts, decision, base);
+      case Act.resume:
+        if (this.#request.dryRun) {
+          return { ...base, after: facts.entry?.before ?? CampaignStatus.running, outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
+        }
+        return this.#resume(campaign, facts, decision, base);
+      default:
+        return unreachable(act);
+    }
   }
 
   async #tidyEntry(facts: CampaignFacts, decision: Decision): Promise<void> {
     const at = this.#now().toISOString();
-    if (decision.confirmEntry) await this.#deps.store.confirmPaused(this.#key, facts.campaign.id, at);
-    if (decision.closeEntry) await this.#deps.store.markResumed(this.#key, facts.campaign.id, at);
+    const key = this.#keyFor(facts.campaign.kind);
+    if (decision.confirmEntry) await this.#deps.store.confirmPaused(key, facts.campaign.id, at);
+    if (decision.closeEntry) await this.#deps.store.markResumed(key, facts.campaign.id, at);
   }
 
   async #pause(campaign: Campaign, facts: CampaignFacts, decision: Decision, base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>): Promise<CampaignOutcome> {
     const { store, provider, runId } = this.#deps;
     // Written before the vendor call: a crash between the two cannot lose what the window paused.
-    const entry = await store.beginPause(this.#key, {
+    const key = this.#keyFor(campaign.kind);
+    const entry = await store.beginPause(key, {
       campaignId: campaign.id,
       name: campaign.name,
       before: campaign.status,
@@ -263,14 +320,14 @@ class WindowRun {
     });
     try {
       await provider.pause(campaign, this.#request.reason);
-      await store.confirmPaused(this.#key, campaign.id, this.#now().toISOString());
+      await store.confirmPaused(key, campaign.id, this.#now().toISOString());
       return { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason };
     } catch (error) {
       // The vendor may have refused because the campaign is already paused: by our own earlier attempt
       // (a retried call) or by a concurrent run of the same window. Read it again before judging.
-      const now = await this.#reread(campaign.id);
+      const now = await this.#reread(campaign.id, campaign.kind);
       if (now?.status === CampaignStatus.paused) {
-        await store.confirmPaused(this.#key, campaign.id, this.#now().toISOString());
+        await store.confirmPaused(key, campaign.id, this.#now().toISOString());
         return entry.runId === runId
           ? { ...base, after: CampaignStatus.paused, outcome: Outcome.changed, detail: decision.reason }
           : { ...base, after: CampaignStatus.paused, outcome: Outcome.unchanged, detail: `paused by a concurrent run of window ${this.#request.window}` };
@@ -279,7 +336,7 @@ class WindowRun {
       // timeout, a reset or a 5xx the pause may still land later: the intent stays, and the next run or
       // the resume settles it by what the vendor then shows.
       const refusedForGood = error instanceof VendorError && !error.retryable;
-      if (now !== undefined && refusedForGood && entry.runId === runId) await store.forget(this.#key, campaign.id);
+      if (now !== undefined && refusedForGood && entry.runId === runId) await store.forget(key, campaign.id);
       return this.#refused(base, error, 'pause');
     }
   }
@@ -290,24 +347,24 @@ class WindowRun {
     try {
       await provider.resume(campaign);
     } catch (error) {
-      const now = await this.#reread(campaign.id);
+      const now = await this.#reread(campaign.id, campaign.kind);
       if (now === undefined || now.status === CampaignStatus.paused || now.status === CampaignStatus.unknown) {
         return this.#refused(base, error, 'resume');
       }
       if (now.status !== CampaignStatus.running && now.status !== CampaignStatus.scheduled) {
         // Ended (or back to draft) between our read and our call: a person's doing, which stands.
-        if (facts.entry) await store.markResumed(this.#key, campaign.id, this.#now().toISOString());
+        if (facts.entry) await store.markResumed(this.#keyFor(campaign.kind), campaign.id, this.#now().toISOString());
         return { ...base, after: now.status, vendorStatus: now.vendorStatus, outcome: Outcome.unchanged, detail: `${now.status} during window ${this.#request.window} (${now.vendorStatus}): left as is` };
       }
       // Running again: our earlier attempt (a retried call) or a concurrent run resumed it.
     }
-    if (facts.entry) await store.markResumed(this.#key, campaign.id, this.#now().toISOString());
+    if (facts.entry) await store.markResumed(this.#keyFor(campaign.kind), campaign.id, this.#now().toISOString());
     return { ...base, after, outcome: Outcome.changed, detail: decision.reason };
   }
 
-  async #reread(id: string): Promise<Campaign | undefined> {
+  async #reread(id: string, kind: string | undefined): Promise<Campaign | undefined> {
     try {
-      return await this.#deps.provider.getCampaign(id);
+      return await this.#deps.provider.getCampaign(id, kind);
     } catch (error) {
       this.#log.warn('could not read the campaign again after a refusal', { campaignId: id, error: describeError(error) });
       return undefined;
@@ -322,11 +379,11 @@ class WindowRun {
   }
 
   async #unreadable(facts: CampaignFacts, error: unknown): Promise<CampaignOutcome> {
-    const base = { id: facts.campaign.id, name: facts.campaign.name, before: CampaignStatus.unknown, after: CampaignStatus.unknown };
+    const base = { ...this.#identity(facts.campaign), before: CampaignStatus.unknown, after: CampaignStatus.unknown };
     if (error instanceof VendorError && !error.retryable) {
       // A window entry whose campaign the vendor no longer knows: gone, which is not ours to fix.
       if (facts.entry && this.#request.action === 'resume') {
-        if (!this.#request.dryRun) await this.#deps.store.markResumed(this.#key, facts.campaign.id, this.#now().toISOString());
+        if (!this.#request.dryRun) await this.#deps.store.markResumed(this.#keyFor(facts.campaign.kind), facts.campaign.id, this.#now().toISOString());
         return { ...base, outcome: Outcome.unchanged, detail: `no longer exists at the vendor (${error.vendorMessage})` };
       }
       return { ...base, outcome: Outcome.rejected, detail: `${error.vendorMessage} (HTTP ${error.status})` };

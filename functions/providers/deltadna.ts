@@ -1,22 +1,25 @@
 /**
  * deltaDNA Engage Platform API: authentication (key + password → idToken), environments, and
  * event-triggered / decision-point campaigns (list page by page, get, pause, play).
- * Follows ../shared/reference/vendor-api-notes.md. Knows one vendor and no AWS.
+ * Knows one vendor and no AWS; its descriptor (at the end) is what the rest of campaign-ops reads.
  */
 import { CampaignStatus, type Campaign, type CampaignProvider, type Environment } from '../core/campaign.js';
 import { readCredentialFields } from '../core/credentials.js';
-import { UnexpectedResponseError, describeError, type VendorErrorBody } from '../core/errors.js';
+import { ConfigurationError, UnexpectedResponseError, VendorError, describeError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient, type Authenticator } from '../core/http.js';
-import { noTelemetry, silentLog, type Log, type Telemetry, type TokenCache } from '../core/ports.js';
-import { concurrencyLimiter, type Limiter } from '../core/rate-limiter.js';
+import { silentLog, type Log, type TokenCache } from '../core/ports.js';
+import { WindowedLimiter } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
-import type { RetryPolicy } from '../core/retry.js';
-import { isObject } from '../core/validation.js';
+import { isObject, quote } from '../core/validation.js';
+import { VendorCapability, type WindowVendor } from '../core/vendor.js';
+import { accountLimiter, bothLimiters, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
 
-const VENDOR = 'deltadna';
+const VENDOR = 'deltadna' as const;
 const DEFAULT_BASE_URL = 'https://api.deltadna.net';
 const CampaignKind = { eventTriggered: 'event-triggered', decisionPoint: 'decision-point' } as const;
 type CampaignKind = (typeof CampaignKind)[keyof typeof CampaignKind];
+/** The kinds, the default (event-triggered) first. */
+const KINDS: readonly CampaignKind[] = [CampaignKind.eventTriggered, CampaignKind.decisionPoint];
 
 interface DeltaDnaCredentials {
   readonly key: string;
@@ -24,8 +27,10 @@ interface DeltaDnaCredentials {
   readonly baseUrl: string;
 }
 
+const CREDENTIAL_FIELDS = ['key', 'password'] as const;
+
 const parseDeltaDnaCredentials = (secretName: string, secretString: string): DeltaDnaCredentials =>
-  readCredentialFields(secretName, secretString, ['key', 'password'], DEFAULT_BASE_URL);
+  readCredentialFields(secretName, secretString, CREDENTIAL_FIELDS, DEFAULT_BASE_URL);
 
 const STATUS_MAP: Readonly<Record<string, CampaignStatus>> = {
   ACTIVE: CampaignStatus.running,
@@ -179,61 +184,48 @@ class DeltaDnaTokens implements Authenticator {
   }
 }
 
-interface DeltaDnaOptions {
+interface DeltaDnaOptions extends VendorClientOptions {
   readonly credentials: DeltaDnaCredentials;
   readonly tokenCache?: TokenCache;
+  /** The kinds of campaign this client lists and acts on; the first is used for an id read without a kind. */
+  readonly kinds?: readonly CampaignKind[];
+  /** One kind (the older way to say `kinds: [kind]`). */
   readonly kind?: CampaignKind;
   /** Campaigns per list page (the vendor honours up to 1000). */
   readonly pageSize?: number;
-  /** deltaDNA documents no rate limit: we bound our own requests in flight. */
+  /** This client's own bound on requests in flight, under the account's (benchmarks compare bounds). */
   readonly maxInFlight?: number;
-  readonly timeoutMs?: number;
-  readonly retry?: RetryPolicy;
-  readonly log?: Log;
-  readonly telemetry?: Telemetry;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** When the run stops waiting out the vendor's 429s (epoch ms). */
-  readonly deadline?: () => number;
-  /** The most bytes one answer may have. */
-  readonly maxResponseBytes?: number;
 }
 
-const DEFAULT_MAX_IN_FLIGHT = 4;
-
 class DeltaDnaProvider implements CampaignProvider {
-  readonly name = 'deltadna' as const;
+  readonly name = VENDOR;
+  readonly defaultKind = CampaignKind.eventTriggered;
   readonly tokens: DeltaDnaTokens;
   readonly #http: HttpClient;
-  readonly #kind: CampaignKind;
+  readonly #kinds: readonly CampaignKind[];
   readonly #pageSize: number;
 
+  get kinds(): readonly CampaignKind[] {
+    return this.#kinds;
+  }
+
   constructor(options: DeltaDnaOptions) {
-    const limiter: Limiter = concurrencyLimiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-    const common = {
-      vendor: VENDOR,
-      baseUrl: options.credentials.baseUrl,
-      limiter,
-      readErrorBody,
-      log: options.log ?? silentLog,
-      telemetry: options.telemetry ?? noTelemetry,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    };
-    knownSecrets.add(options.credentials.key);
-    knownSecrets.add(options.credentials.password);
+    const { baseUrl, key, password } = options.credentials;
+    const account = accountLimiter(deltadna, baseUrl, key);
+    const maxInFlight = wholeNumberOption(VENDOR, 'maxInFlight', options.maxInFlight, { min: 1, max: 100, default: deltadna.limits.maxInFlight });
+    const limiter = options.maxInFlight === undefined ? account : bothLimiters(account, new WindowedLimiter({ maxInFlight }));
+    const common = httpOptions(deltadna, baseUrl, options, { limiter, readErrorBody });
+    knownSecrets.add(key);
+    knownSecrets.add(password);
     // Never sent that way, but a vendor (or a proxy) echoing the pair as BasicAuth must not leak it.
-    knownSecrets.addBasicAuth(options.credentials.key, options.credentials.password);
+    knownSecrets.addBasicAuth(key, password);
     this.tokens = new DeltaDnaTokens(new HttpClient(common), options.credentials, options.tokenCache, options.now ?? Date.now, common.log);
     this.#http = new HttpClient({ ...common, auth: this.tokens });
-    this.#kind = options.kind ?? CampaignKind.eventTriggered;
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError('pageSize must be 1..1000');
-    this.#pageSize = pageSize;
+    this.#kinds = options.kinds ?? [options.kind ?? CampaignKind.eventTriggered];
+    for (const kind of this.#kinds) {
+      if (!KINDS.includes(kind)) throw new ConfigurationError(`${VENDOR}: kinds must be among ${KINDS.join(', ')}, got ${quote(kind)}`);
+    }
+    this.#pageSize = wholeNumberOption(VENDOR, 'pageSize', options.pageSize, { min: 1, max: 1000, default: DEFAULT_PAGE_SIZE });
   }
 
   async listEnvironments(): Promise<Environment[]> {
@@ -246,21 +238,26 @@ class DeltaDnaProvider implements CampaignProvider {
     );
   }
 
-  /**
-   * Every campaign the key can see, across games and environments, page by page until a short page.
-   * A vendor that serves the same page again (a full page with no campaign not seen before) would keep
-   * us paging forever: that ends the listing with an error, as does a list longer than MAX_LIST_PAGES.
-   */
+  /** Every campaign of the client's kinds the key can see, across games and environments, kind after kind. */
   async *listCampaigns(): AsyncGenerator<Campaign> {
+    for (const kind of this.#kinds) yield* this.#listKind(kind);
+  }
+
+  /**
+   * One kind's campaigns, page by page until a short page. A vendor that serves the same page again (a
+   * full page with no campaign not seen before) would keep us paging forever: that ends the listing with
+   * an error, as does a list longer than MAX_LIST_PAGES.
+   */
+  async *#listKind(kind: CampaignKind): AsyncGenerator<Campaign> {
     const seen = new Set<string>();
     for (let page = 0; ; page += 1) {
-      const operation = `list ${this.#kind} campaigns (page ${page})`;
+      const operation = `list ${kind} campaigns (page ${page})`;
       if (page >= MAX_LIST_PAGES) {
         throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: `the listing did not end within ${MAX_LIST_PAGES} pages of ${this.#pageSize}` });
       }
       const { body } = await this.#http.send({
         method: 'GET',
-        path: `/api/engage/v1/campaigns/${this.#kind}`,
+        path: `/api/engage/v1/campaigns/${kind}`,
         query: { limit: this.#pageSize, page },
         operation,
         expectJson: true,
@@ -268,7 +265,7 @@ class DeltaDnaProvider implements CampaignProvider {
       if (!Array.isArray(body)) throw new UnexpectedResponseError({ vendor: VENDOR, operation, reason: 'a list page that is not an array' });
       let fresh = 0;
       for (const raw of body) {
-        const campaign = toCampaign(raw, this.#kind, operation);
+        const campaign = toCampaign(raw, kind, operation);
         // A campaign created while we page can shift others by one: never report one twice.
         if (seen.has(campaign.id)) continue;
         seen.add(campaign.id);
@@ -286,24 +283,70 @@ class DeltaDnaProvider implements CampaignProvider {
     }
   }
 
-  async getCampaign(id: string): Promise<Campaign> {
-    const operation = `get campaign ${id}`;
-    const { body } = await this.#http.send({ method: 'GET', path: this.#campaignPath(id), operation, expectJson: true });
-    return toCampaign(body, this.#kind, operation);
+  /** One campaign; without a kind, the client's kinds are asked in turn until one knows the id. */
+  async getCampaign(id: string, kind?: string): Promise<Campaign> {
+    const kinds = kind !== undefined ? [this.#checkedKind(kind)] : this.#kinds;
+    let notFound: unknown;
+    for (const each of kinds) {
+      const operation = `get ${each} campaign ${id}`;
+      try {
+        const { body } = await this.#http.send({ method: 'GET', path: this.#campaignPath(id, each), operation, expectJson: true });
+        return toCampaign(body, each, operation);
+      } catch (error) {
+        if (!(error instanceof VendorError && error.status === 404) || each === kinds[kinds.length - 1]) throw error;
+        notFound = error;
+      }
+    }
+    throw notFound;
   }
 
   async pause(campaign: Campaign): Promise<void> {
-    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id)}/pause`, operation: `pause campaign ${campaign.id}`, idempotent: true });
+    const kind = this.#kindOf(campaign);
+    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id, kind)}/pause`, operation: `pause ${kind} campaign ${campaign.id}`, idempotent: true });
   }
 
   async resume(campaign: Campaign): Promise<void> {
-    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id)}/play`, operation: `resume campaign ${campaign.id}`, idempotent: true });
+    const kind = this.#kindOf(campaign);
+    await this.#http.send({ method: 'POST', path: `${this.#campaignPath(campaign.id, kind)}/play`, operation: `resume ${kind} campaign ${campaign.id}`, idempotent: true });
   }
 
-  #campaignPath(id: string): string {
-    return `/api/engage/v1/campaigns/${this.#kind}/${encodeURIComponent(id)}`;
+  #kindOf(campaign: Campaign): CampaignKind {
+    return campaign.kind === undefined ? this.#kinds[0]! : this.#checkedKind(campaign.kind);
+  }
+
+  #checkedKind(kind: string): CampaignKind {
+    if (!(KINDS as readonly string[]).includes(kind)) throw new ConfigurationError(`${VENDOR}: no campaigns of kind ${quote(kind)}`);
+    return kind as CampaignKind;
+  }
+
+  #campaignPath(id: string, kind: CampaignKind): string {
+    return `/api/engage/v1/campaigns/${kind}/${encodeURIComponent(id)}`;
   }
 }
 
-export { DeltaDnaProvider, DeltaDnaTokens, CampaignKind, parseDeltaDnaCredentials, tokenLifetimeSeconds, MAX_LIST_PAGES as DELTADNA_MAX_LIST_PAGES, DEFAULT_BASE_URL as DELTADNA_DEFAULT_BASE_URL };
+/** deltaDNA as the rest of campaign-ops sees it. */
+const deltadna: WindowVendor = {
+  name: VENDOR,
+  title: 'deltaDNA Engage',
+  capability: VendorCapability.windows,
+  credentials: { fields: CREDENTIAL_FIELDS, defaultBaseUrl: DEFAULT_BASE_URL },
+  // deltaDNA documents no rate limit: we bound our own requests in flight.
+  limits: { maxInFlight: 4, windows: [] },
+  statuses: STATUS_MAP,
+  selection: {
+    environments: true,
+    labels: false,
+    kinds: KINDS,
+    campaignId: { pattern: /^\d{1,19}$/, description: 'a deltadna campaign id is a number (digits only, at most 19)' },
+  },
+  cachesToken: true,
+  createProvider: (secretName, secretString, context) =>
+    new DeltaDnaProvider({
+      ...context,
+      credentials: parseDeltaDnaCredentials(secretName, secretString),
+      kinds: context.kinds.map((kind) => kind as CampaignKind),
+    }),
+};
+
+export { deltadna, DeltaDnaProvider, DeltaDnaTokens, CampaignKind, parseDeltaDnaCredentials, tokenLifetimeSeconds, MAX_LIST_PAGES as DELTADNA_MAX_LIST_PAGES, DEFAULT_BASE_URL as DELTADNA_DEFAULT_BASE_URL };
 export type { DeltaDnaCredentials, DeltaDnaOptions };

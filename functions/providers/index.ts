@@ -1,12 +1,20 @@
 /**
- * Builds the provider for a request from its account's secret. The one place that knows which vendor
- * module serves which provider name.
+ * The registry of vendors campaign-ops knows, and building a client for a request's account from its
+ * secret. Adding a vendor is one module beside these and one line in VENDORS (docs/adding-a-vendor.md).
  */
-import type { CampaignProvider, WindowProviderName } from '../core/campaign.js';
+import type { CampaignProvider } from '../core/campaign.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { Log, SecretSource, Telemetry, TokenCache } from '../core/ports.js';
+import type { PopulateClient } from '../core/populate.js';
 import type { RetryPolicy } from '../core/retry.js';
-import { DeltaDnaProvider, parseDeltaDnaCredentials } from './deltadna.js';
-import { OcambaProvider, parseOcambaCredentials } from './ocamba.js';
+import { accountOf } from '../core/secret-names.js';
+import { VendorRegistry, kindsOf } from '../core/vendor.js';
+import { deltadna } from './deltadna.js';
+import { kahuna } from './kahuna.js';
+import { ocamba } from './ocamba.js';
+
+/** Every vendor of this build. */
+const VENDORS = new VendorRegistry([deltadna, ocamba, kahuna]);
 
 interface ProviderContext {
   readonly secrets: SecretSource;
@@ -22,31 +30,44 @@ interface ProviderContext {
   readonly maxResponseBytes?: number;
 }
 
+const clientContext = (account: string, context: Omit<ProviderContext, 'tokenCacheFor'>) => ({
+  account,
+  ...(context.log ? { log: context.log } : {}),
+  ...(context.telemetry ? { telemetry: context.telemetry } : {}),
+  ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+  ...(context.retry ? { retry: context.retry } : {}),
+  ...(context.deadline ? { deadline: context.deadline } : {}),
+  ...(context.maxResponseBytes !== undefined ? { maxResponseBytes: context.maxResponseBytes } : {}),
+});
+
+/** The client a window of `vendorName` needs, for the account in `secret`, covering the kinds the request selects. */
 const createWindowProvider = async (
-  provider: WindowProviderName,
-  account: string,
+  vendors: VendorRegistry,
+  request: { readonly provider: string; readonly secret: string; readonly select?: { readonly kind?: string } },
   context: ProviderContext,
 ): Promise<CampaignProvider> => {
-  const secretString = await context.secrets.getSecretString(account);
-  const common = {
-    ...(context.log ? { log: context.log } : {}),
-    ...(context.telemetry ? { telemetry: context.telemetry } : {}),
-    ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
-    ...(context.retry ? { retry: context.retry } : {}),
-    ...(context.deadline ? { deadline: context.deadline } : {}),
-    ...(context.maxResponseBytes !== undefined ? { maxResponseBytes: context.maxResponseBytes } : {}),
-  };
-  switch (provider) {
-    case 'deltadna':
-      return new DeltaDnaProvider({
-        credentials: parseDeltaDnaCredentials(account, secretString),
-        tokenCache: context.tokenCacheFor(account),
-        ...common,
-      });
-    case 'ocamba':
-      return new OcambaProvider({ credentials: parseOcambaCredentials(account, secretString), ...common });
-  }
+  const vendor = vendors.windowVendor(request.provider);
+  if (!vendor) throw new ConfigurationError(`no vendor named ${request.provider} pauses campaigns (known: ${vendors.names('windows').join(', ')})`);
+  const account = accountOf(request.secret);
+  const secretString = await context.secrets.getSecretString(request.secret);
+  return vendor.createProvider(request.secret, secretString, {
+    ...clientContext(account, context),
+    ...(vendor.cachesToken ? { tokenCache: context.tokenCacheFor(account) } : {}),
+    kinds: kindsOf(vendor, request.select?.kind),
+  });
 };
 
-export { createWindowProvider };
+/** The populate client for the account in `secret`. */
+const createPopulateClient = async (
+  vendors: VendorRegistry,
+  request: { readonly provider: string; readonly secret: string },
+  context: Omit<ProviderContext, 'tokenCacheFor'>,
+): Promise<PopulateClient> => {
+  const vendor = vendors.populateVendor(request.provider);
+  if (!vendor) throw new ConfigurationError(`no vendor named ${request.provider} is populated (known: ${vendors.names('populate').join(', ')})`);
+  const secretString = await context.secrets.getSecretString(request.secret);
+  return vendor.createClient(request.secret, secretString, clientContext(accountOf(request.secret), context));
+};
+
+export { VENDORS, createWindowProvider, createPopulateClient };
 export type { ProviderContext };

@@ -13,13 +13,14 @@ import { ConfigurationError, UnexpectedResponseError, type VendorErrorBody } fro
 import { HttpClient } from '../core/http.js';
 import type { PopulateEnv } from '../core/populate-request.js';
 import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateJob } from '../core/populate.js';
-import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
-import { WindowedLimiter, limiterForAccount, type Limiter, type Release } from '../core/rate-limiter.js';
+import { WindowedLimiter, type Limiter } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
-import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
+import { VendorCapability, type PopulateVendor } from '../core/vendor.js';
+import { accountLimiter, bothLimiters, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
 
-const VENDOR = 'kahuna';
+const VENDOR = 'kahuna' as const;
+const CREDENTIAL_FIELDS = ['secretKey', 'apiKey'] as const;
 const DEFAULT_BASE_URL = 'https://tap-nexus.appspot.com';
 /** "You can submit up to ten requests simultaneously." */
 const KAHUNA_MAX_IN_FLIGHT = 10;
@@ -34,7 +35,7 @@ interface KahunaCredentials {
 
 /** `{ "secretKey": "...", "apiKey": "...", "baseUrl"?: "https://tap-nexus.appspot.com" }`. */
 const parseKahunaCredentials = (secretName: string, secretString: string): KahunaCredentials => {
-  const credentials = readCredentialFields(secretName, secretString, ['secretKey', 'apiKey'], DEFAULT_BASE_URL);
+  const credentials = readCredentialFields(secretName, secretString, CREDENTIAL_FIELDS, DEFAULT_BASE_URL);
   // BasicAuth splits user from password at the first colon: a colon in the user name cannot be sent.
   if (credentials.secretKey.includes(':')) {
     throw new ConfigurationError(`secret ${secretName}: secretKey: must not contain ":" (it is the BasicAuth user name)`);
@@ -84,52 +85,12 @@ const toJob = (body: unknown, operation: string): PopulateJob => {
   };
 };
 
-/** The account's 10 slots, shared by every client of the account in this process. */
-const accountLimiter = (credentials: KahunaCredentials): Limiter =>
-  limiterForAccount({ vendor: VENDOR, baseUrl: credentials.baseUrl, credential: credentials.secretKey }, () => new WindowedLimiter({ maxInFlight: KAHUNA_MAX_IN_FLIGHT }));
-
-/** Both limiters must give a slot: the account's (shared) and this client's own, tighter one. */
-const bothLimiters = (outer: Limiter, inner: Limiter): Limiter => ({
-  async acquire(signal?: AbortSignal): Promise<Release> {
-    const releaseOuter = await outer.acquire(signal);
-    try {
-      const releaseInner = await inner.acquire(signal);
-      return () => {
-        releaseInner();
-        releaseOuter();
-      };
-    } catch (error) {
-      releaseOuter();
-      throw error;
-    }
-  },
-  observe: (report) => {
-    outer.observe(report);
-    inner.observe(report);
-  },
-  holdUntil: (epochMs) => {
-    outer.holdUntil(epochMs);
-    inner.holdUntil(epochMs);
-  },
-});
-
-interface KahunaOptions {
+interface KahunaOptions extends VendorClientOptions {
   readonly credentials: KahunaCredentials;
   /** Requests of this client in flight at once, at most 10 (the vendor's limit). Default 10. */
   readonly maxInFlight?: number;
   /** Defaults to the process-wide limiter of the account (10 in flight). */
   readonly limiter?: Limiter;
-  readonly timeoutMs?: number;
-  readonly retry?: RetryPolicy;
-  readonly log?: Log;
-  readonly telemetry?: Telemetry;
-  readonly random?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
-  /** When the run stops waiting out the vendor's 429s (epoch ms). */
-  readonly deadline?: () => number;
-  /** The most bytes one answer may have. */
-  readonly maxResponseBytes?: number;
 }
 
 class KahunaClient implements PopulateClient {
@@ -137,33 +98,21 @@ class KahunaClient implements PopulateClient {
 
   constructor(options: KahunaOptions) {
     const { secretKey, apiKey, baseUrl } = options.credentials;
-    const maxInFlight = options.maxInFlight ?? KAHUNA_MAX_IN_FLIGHT;
-    if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > KAHUNA_MAX_IN_FLIGHT) {
-      throw new ConfigurationError(`kahuna: maxInFlight must be a whole number from 1 to ${KAHUNA_MAX_IN_FLIGHT}, got ${maxInFlight}`);
-    }
-    const account = options.limiter ?? accountLimiter(options.credentials);
-    const limiter =
-      maxInFlight < KAHUNA_MAX_IN_FLIGHT ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
+    const maxInFlight = wholeNumberOption(VENDOR, 'maxInFlight', options.maxInFlight, { min: 1, max: KAHUNA_MAX_IN_FLIGHT, default: KAHUNA_MAX_IN_FLIGHT });
+    const account = options.limiter ?? accountLimiter(kahuna, baseUrl, secretKey);
+    const limiter = maxInFlight < KAHUNA_MAX_IN_FLIGHT ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
     const authorization = `Basic ${Buffer.from(`${secretKey}:${apiKey}`, 'utf8').toString('base64')}`;
     knownSecrets.add(secretKey);
     knownSecrets.add(apiKey);
     knownSecrets.addBasicAuth(secretKey, apiKey);
-    this.#http = new HttpClient({
-      vendor: VENDOR,
-      baseUrl,
-      limiter,
-      auth: { authorize: async () => ({ headers: { Authorization: authorization }, generation: 0 }) },
-      readErrorBody,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      log: options.log ?? silentLog,
-      telemetry: options.telemetry ?? noTelemetry,
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    });
+    this.#http = new HttpClient(
+      httpOptions(kahuna, baseUrl, options, {
+        limiter,
+        auth: { authorize: async () => ({ headers: { Authorization: authorization }, generation: 0 }) },
+        readErrorBody,
+        timeoutMs: DEFAULT_TIMEOUT_MS,
+      }),
+    );
   }
 
   /**
@@ -198,7 +147,20 @@ class KahunaClient implements PopulateClient {
   }
 }
 
+/** Kahuna as the rest of campaign-ops sees it. */
+const kahuna: PopulateVendor = {
+  name: VENDOR,
+  title: 'Kahuna',
+  capability: VendorCapability.populate,
+  credentials: { fields: CREDENTIAL_FIELDS, defaultBaseUrl: DEFAULT_BASE_URL },
+  // "You can submit up to ten requests simultaneously"; no rate window is documented.
+  limits: { maxInFlight: KAHUNA_MAX_IN_FLIGHT, windows: [] },
+  statuses: {},
+  createClient: (secretName, secretString, context) => new KahunaClient({ ...context, credentials: parseKahunaCredentials(secretName, secretString) }),
+};
+
 export {
+  kahuna,
   KahunaClient,
   parseKahunaCredentials,
   readErrorBody as readKahunaErrorBody,

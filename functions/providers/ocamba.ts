@@ -8,13 +8,14 @@ import { CampaignStatus, type Campaign, type CampaignProvider } from '../core/ca
 import { readCredentialFields } from '../core/credentials.js';
 import { UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
-import { noTelemetry, silentLog, type Log, type Telemetry } from '../core/ports.js';
-import { WindowedLimiter, limiterForAccount, type Limiter, type RateLimitReport, type RateWindow } from '../core/rate-limiter.js';
+import { silentLog, type Log } from '../core/ports.js';
+import type { Limiter, RateLimitReport, RateWindow } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
-import type { RetryPolicy } from '../core/retry.js';
 import { isObject } from '../core/validation.js';
+import { VendorCapability, type WindowVendor } from '../core/vendor.js';
+import { accountLimiter, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
 
-const VENDOR = 'ocamba';
+const VENDOR = 'ocamba' as const;
 const DEFAULT_BASE_URL = 'https://api.ocamba.com';
 const MAX_PAGE_SIZE = 100;
 /** The most pages one listing reads (100,000 campaigns): a longer list, or a `total` promising one, fails. */
@@ -34,8 +35,10 @@ interface OcambaCredentials {
   readonly baseUrl: string;
 }
 
+const CREDENTIAL_FIELDS = ['token'] as const;
+
 const parseOcambaCredentials = (secretName: string, secretString: string): OcambaCredentials =>
-  readCredentialFields(secretName, secretString, ['token'], DEFAULT_BASE_URL);
+  readCredentialFields(secretName, secretString, CREDENTIAL_FIELDS, DEFAULT_BASE_URL);
 
 const STATUS_MAP: Readonly<Record<string, CampaignStatus>> = {
   running: CampaignStatus.running,
@@ -118,54 +121,33 @@ const toCampaign = (raw: unknown, operation: string): Campaign => {
   };
 };
 
-const accountLimiter = (credentials: OcambaCredentials): Limiter =>
-  limiterForAccount({ vendor: VENDOR, baseUrl: credentials.baseUrl, credential: credentials.token }, () => new WindowedLimiter({ ...OCAMBA_LIMITS }));
-
-interface OcambaOptions {
+interface OcambaOptions extends VendorClientOptions {
   readonly credentials: OcambaCredentials;
   /** Defaults to the process-wide limiter of the account. */
   readonly limiter?: Limiter;
+  /** Campaigns per list page, at most the vendor's 100. */
   readonly pageSize?: number;
-  readonly timeoutMs?: number;
-  readonly retry?: RetryPolicy;
-  readonly log?: Log;
-  readonly telemetry?: Telemetry;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
-  /** When the run stops waiting out the vendor's 429s (epoch ms). */
-  readonly deadline?: () => number;
-  /** The most bytes one answer may have. */
-  readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_PAUSE_REASON = 'Paused by campaign-ops';
 
 class OcambaProvider implements CampaignProvider {
-  readonly name = 'ocamba' as const;
+  readonly name = VENDOR;
   readonly #http: HttpClient;
   readonly #pageSize: number;
 
   constructor(options: OcambaOptions) {
-    const token = options.credentials.token;
+    const { token, baseUrl } = options.credentials;
     knownSecrets.add(token);
-    const log = options.log ?? silentLog;
-    this.#http = new HttpClient({
-      vendor: VENDOR,
-      baseUrl: options.credentials.baseUrl,
-      limiter: options.limiter ?? accountLimiter(options.credentials),
-      auth: { authorize: async () => ({ headers: { Authorization: `Bearer ${token}` }, generation: 0 }) },
-      readErrorBody,
-      readRateLimit: rateLimitReader(log),
-      log,
-      telemetry: options.telemetry ?? noTelemetry,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    });
-    this.#pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    this.#http = new HttpClient(
+      httpOptions(ocamba, baseUrl, options, {
+        limiter: options.limiter ?? accountLimiter(ocamba, baseUrl, token),
+        auth: { authorize: async () => ({ headers: { Authorization: `Bearer ${token}` }, generation: 0 }) },
+        readErrorBody,
+        readRateLimit: rateLimitReader(options.log ?? silentLog),
+      }),
+    );
+    this.#pageSize = wholeNumberOption(VENDOR, 'pageSize', options.pageSize, { min: 1, max: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE });
   }
 
   /**
@@ -252,5 +234,23 @@ class OcambaProvider implements CampaignProvider {
   }
 }
 
-export { OcambaProvider, OCAMBA_LIMITS, parseOcambaCredentials, readRateLimit as readOcambaRateLimit, rateLimitProblem as ocambaRateLimitProblem, MAX_LIST_PAGES as OCAMBA_MAX_LIST_PAGES, DEFAULT_BASE_URL as OCAMBA_DEFAULT_BASE_URL };
+/** Ocamba Hood as the rest of campaign-ops sees it. */
+const ocamba: WindowVendor = {
+  name: VENDOR,
+  title: 'Ocamba Hood',
+  capability: VendorCapability.windows,
+  credentials: { fields: CREDENTIAL_FIELDS, defaultBaseUrl: DEFAULT_BASE_URL },
+  limits: OCAMBA_LIMITS,
+  statuses: STATUS_MAP,
+  selection: {
+    environments: false,
+    labels: true,
+    kinds: [],
+    campaignId: { pattern: /^\d{1,19}$/, description: 'an ocamba campaign id is a string of digits such as "1000248" (at most 19)' },
+  },
+  cachesToken: false,
+  createProvider: (secretName, secretString, context) => new OcambaProvider({ ...context, credentials: parseOcambaCredentials(secretName, secretString) }),
+};
+
+export { ocamba, OcambaProvider, OCAMBA_LIMITS, parseOcambaCredentials, readRateLimit as readOcambaRateLimit, rateLimitProblem as ocambaRateLimitProblem, MAX_LIST_PAGES as OCAMBA_MAX_LIST_PAGES, DEFAULT_BASE_URL as OCAMBA_DEFAULT_BASE_URL };
 export type { OcambaCredentials, OcambaOptions };

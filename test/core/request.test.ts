@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, type FieldIssue } from '../../functions/core/errors.js';
 import { parseWindowRequest, unwrapEnvelope } from '../../functions/core/request.js';
+import { VENDORS } from '../../functions/providers/index.js';
 
 const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly' } as const;
 const DELTADNA = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756 } } as const;
@@ -8,7 +9,7 @@ const DELTADNA = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', 
 /** Runs the parser expecting a refusal and returns every issue it reported. */
 const issuesOf = (input: unknown, action: 'pause' | 'resume' = 'pause'): FieldIssue[] => {
   try {
-    parseWindowRequest(input, action);
+    parseWindowRequest(input, action, VENDORS);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidRequestError);
     return [...(error as InvalidRequestError).issues];
@@ -49,7 +50,7 @@ describe('Function: parseWindowRequest', () => {
   describe('valid forms', () => {
     it('reads a direct payload and fills the defaults', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA }, 'pause', VENDORS);
 
       // Assess
       expect(request).toEqual({
@@ -77,7 +78,7 @@ describe('Function: parseWindowRequest', () => {
       };
 
       // Act
-      const request = parseWindowRequest(input, 'resume');
+      const request = parseWindowRequest(input, 'resume', VENDORS);
 
       // Assess
       expect(request).toEqual({
@@ -97,7 +98,7 @@ describe('Function: parseWindowRequest', () => {
       const schedulerInput = { ...DELTADNA, action: 'pause', reason: 'Nightly' };
 
       // Act
-      const request = parseWindowRequest(schedulerInput, 'pause');
+      const request = parseWindowRequest(schedulerInput, 'pause', VENDORS);
 
       // Assess
       expect(request).toMatchObject({ action: 'pause', provider: 'deltadna', reason: 'Nightly', select: { environment: { id: 8756 } } });
@@ -118,7 +119,7 @@ describe('Function: parseWindowRequest', () => {
       };
 
       // Act
-      const request = parseWindowRequest(event, 'pause');
+      const request = parseWindowRequest(event, 'pause', VENDORS);
 
       // Assess
       expect(request).toMatchObject({ provider: 'deltadna', window: 'nightly', dryRun: true, select: { environment: { id: 8756 } } });
@@ -141,7 +142,7 @@ describe('Function: parseWindowRequest', () => {
       const arn = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:campaign-ops/hood-AbCdEf';
 
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, secret: arn }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA, secret: arn }, 'pause', VENDORS);
 
       // Assess
       expect(request.secret).toBe(arn);
@@ -149,7 +150,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('drops a reason that is only whitespace', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, reason: '   ' }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA, reason: '   ' }, 'pause', VENDORS);
 
       // Assess
       expect(request).not.toHaveProperty('reason');
@@ -165,7 +166,7 @@ describe('Function: parseWindowRequest', () => {
       ['"Game / Environment" with spaces', ' DeltaSlot / Live ', { game: 'DeltaSlot', name: 'Live' }],
     ])('accepts %s', (_label, environment, expected) => {
       // Act
-      const request = parseWindowRequest({ ...DELTADNA, select: { environment } }, 'pause');
+      const request = parseWindowRequest({ ...DELTADNA, select: { environment } }, 'pause', VENDORS);
 
       // Assess
       expect(request.select.environment).toEqual(expected);
@@ -174,7 +175,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('accepts allEnvironments instead of an environment', () => {
       // Act
-      const request = parseWindowRequest({ ...DELTADNA, select: { allEnvironments: true } }, 'pause');
+      const request = parseWindowRequest({ ...DELTADNA, select: { allEnvironments: true } }, 'pause', VENDORS);
 
       // Assess
       expect(request.select.allEnvironments).toBe(true);
@@ -260,7 +261,7 @@ describe('Function: parseWindowRequest', () => {
   describe('select lists', () => {
     it('turns numeric ids and excludes into strings and trims them', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, select: { ids: [1000248, ' 1000249 '], exclude: [34749] } }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA, select: { ids: [1000248, ' 1000249 '], exclude: [34749] } }, 'pause', VENDORS);
 
       // Assess
       expect(request.select.ids).toEqual(['1000248', '1000249']);
@@ -269,7 +270,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('keeps names (globs with literal dots included) and labels as given', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, select: { names: ['Promo*', 'Night ?', 'v1.2*'], labels: ['night-off'] } }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA, select: { names: ['Promo*', 'Night ?', 'v1.2*'], labels: ['night-off'] } }, 'pause', VENDORS);
 
       // Assess
       expect(request.select).toEqual({ allEnvironments: false, names: ['Promo*', 'Night ?', 'v1.2*'], labels: ['night-off'], exclude: [] });
@@ -361,7 +362,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('accepts a window of 64 characters and a reason of 500', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, window: `a${'-'.repeat(63)}`, reason: 'r'.repeat(500) }, 'pause');
+      const request = parseWindowRequest({ ...OCAMBA, window: `a${'-'.repeat(63)}`, reason: 'r'.repeat(500) }, 'pause', VENDORS);
 
       // Assess
       expect(request.window).toHaveLength(64);
@@ -410,7 +411,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('accepts a request whose action is this one', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, action: 'resume' }, 'resume');
+      const request = parseWindowRequest({ ...OCAMBA, action: 'resume' }, 'resume', VENDORS);
 
       // Assess
       expect(request.action).toBe('resume');
@@ -418,7 +419,7 @@ describe('Function: parseWindowRequest', () => {
 
     it.each(['window', 'selection'] as const)('reads scope %s for resume', (scope) => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA, scope }, 'resume');
+      const request = parseWindowRequest({ ...OCAMBA, scope }, 'resume', VENDORS);
 
       // Assess
       expect(request.scope).toBe(scope);
@@ -426,7 +427,7 @@ describe('Function: parseWindowRequest', () => {
 
     it('defaults scope to window for resume', () => {
       // Act
-      const request = parseWindowRequest({ ...OCAMBA }, 'resume');
+      const request = parseWindowRequest({ ...OCAMBA }, 'resume', VENDORS);
 
       // Assess
       expect(request.scope).toBe('window');
@@ -466,7 +467,7 @@ describe('Function: parseWindowRequest', () => {
     // Act
     let error: unknown;
     try {
-      parseWindowRequest(input, 'pause');
+      parseWindowRequest(input, 'pause', VENDORS);
     } catch (caught) {
       error = caught;
     }
@@ -498,14 +499,14 @@ describe('Function: parseWindowRequest', () => {
 describe('Function: parseWindowRequest (environment ids written as text)', () => {
   it.each(['0', '00', '99999999999999999999'])('refuses %j as an environment id, naming the field', (environment) => {
     // Act
-    const parse = () => parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment } }, 'pause');
+    const parse = () => parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment } }, 'pause', VENDORS);
 
     // Assess
     expect(parse).toThrow(/select\.environment: must be an environment id/);
   });
 
   it('reads "8756" as the id 8756', () => {
-    expect(parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment: ' 8756 ' } }, 'pause').select.environment).toEqual({ id: 8756 });
+    expect(parseWindowRequest({ provider: 'deltadna', secret: 's', window: 'w', select: { environment: ' 8756 ' } }, 'pause', VENDORS).select.environment).toEqual({ id: 8756 });
   });
 });
 
@@ -576,7 +577,7 @@ describe('Function: parseWindowRequest (untrusted input is bounded)', () => {
     };
 
     // Act
-    const request = parseWindowRequest({ ...OCAMBA, select }, 'pause');
+    const request = parseWindowRequest({ ...OCAMBA, select }, 'pause', VENDORS);
 
     // Assess
     expect(request.select.ids).toHaveLength(1_000);
@@ -593,7 +594,7 @@ describe('Function: parseWindowRequest (untrusted input is bounded)', () => {
 
   it('an empty select.exclude is harmless and accepted', () => {
     // Act
-    const request = parseWindowRequest({ ...OCAMBA, select: { exclude: [] } }, 'pause');
+    const request = parseWindowRequest({ ...OCAMBA, select: { exclude: [] } }, 'pause', VENDORS);
 
     // Assess
     expect(request.select.exclude).toEqual([]);

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryWindowStore } from '../../functions/adapters/local/memory.js';
-import type { Campaign, CampaignProvider, CampaignStatus, Environment, WindowProviderName } from '../../functions/core/campaign.js';
+import type { Campaign, CampaignProvider, CampaignStatus, Environment } from '../../functions/core/campaign.js';
 import { InvalidRequestError, TransportError, VendorError } from '../../functions/core/errors.js';
 import type { PauseIntent, Telemetry, WindowEntry, WindowKey } from '../../functions/core/ports.js';
 import { parseWindowRequest } from '../../functions/core/request.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { AccountBusyError, runWindow, type WindowRunDeps } from '../../functions/core/window-run.js';
+import { VENDORS } from '../../functions/providers/index.js';
 
 const campaign = (id: string, status: CampaignStatus, extra: Partial<Campaign> = {}): Campaign => ({
   id,
@@ -27,7 +28,7 @@ interface Failure {
 
 /** An in-memory vendor account: records every call and fails where told. */
 class FakeProvider implements CampaignProvider {
-  readonly name: WindowProviderName;
+  readonly name: string;
   readonly campaigns = new Map<string, Campaign>();
   readonly calls: string[] = [];
   readonly reasons: (string | undefined)[] = [];
@@ -40,7 +41,7 @@ class FakeProvider implements CampaignProvider {
   onPause: ((campaign: Campaign) => Promise<void>) | undefined;
   listEnvironments?: () => Promise<Environment[]>;
 
-  constructor(name: WindowProviderName, campaigns: readonly Campaign[], environments?: readonly Environment[]) {
+  constructor(name: string, campaigns: readonly Campaign[], environments?: readonly Environment[]) {
     this.name = name;
     for (const c of campaigns) this.campaigns.set(c.id, c);
     if (environments) {
@@ -95,8 +96,8 @@ const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'night
 const KEY: WindowKey = { provider: 'ocamba', account: 'campaign-ops/hood', window: 'nightly' };
 const DELTADNA_KEY: WindowKey = { provider: 'deltadna', account: 'campaign-ops/deltaslot-live', window: 'nightly' };
 
-const pauseRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'pause');
-const resumeRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'resume');
+const pauseRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'pause', VENDORS);
+const resumeRequest = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, ...extra }, 'resume', VENDORS);
 
 const outcomeOf = (result: WindowResult, id: string): CampaignOutcome => {
   const found = result.campaigns.find((c) => c.id === id);
@@ -580,7 +581,7 @@ describe('Function: runWindow', () => {
       const environments = [{ id: 8756, game: 'DeltaSlot', name: 'Live' }, { id: 1111, game: 'DeltaSlot', name: 'Dev' }];
       const provider = new FakeProvider('deltadna', [campaign('2', 'running', { environment: 1111 })], environments);
       provider.unlisted.add('2');
-      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756, ids: ['2'] } }, 'pause');
+      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756, ids: ['2'] } }, 'pause', VENDORS);
 
       // Act
       const result = await runWindow(request, deps(provider));
@@ -647,7 +648,7 @@ describe('Function: runWindow', () => {
       { id: 8755, game: 'DeltaSlot', name: 'Dev' },
     ];
     const deltaRequest = (environment: unknown) =>
-      parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment } }, 'pause');
+      parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment } }, 'pause', VENDORS);
 
     it('resolves "Game/Environment" against the key, in any case, and selects only that environment', async () => {
       // Prepare
@@ -694,7 +695,7 @@ describe('Function: runWindow', () => {
       const provider = new FakeProvider('deltadna', [campaign('1', 'running', { environment: 10_000 })], many);
 
       // Act
-      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 9999 } }, 'pause');
+      const request = parseWindowRequest({ provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 9999 } }, 'pause', VENDORS);
       const error = await runWindow(request, deps(provider)).then(
         () => undefined,
         (caught: unknown) => caught as InvalidRequestError,

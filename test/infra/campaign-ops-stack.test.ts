@@ -11,6 +11,7 @@ import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../
 import type { CampaignOpsStack } from '../../infra/campaign-ops-stack.js';
 import { createApp } from '../../infra/create-app.js';
 import { testConfig } from './fixtures.js';
+import { VENDORS } from '../../functions/providers/index.js';
 
 type Json = Record<string, any>;
 type Resources = Record<string, { Type: string; Properties: Json }>;
@@ -126,7 +127,7 @@ describe('Stack: CampaignOpsStack', () => {
         });
         const request = JSON.parse(input.asString()) as Json;
         expect(request).toEqual(expectedRequest(edge.window, edge.action));
-        expect(parseWindowRequest(request, edge.action)).toMatchObject({ action: edge.action, window: edge.window, dryRun: false });
+        expect(parseWindowRequest(request, edge.action, VENDORS)).toMatchObject({ action: edge.action, window: edge.window, dryRun: false });
       }
     });
 
@@ -255,7 +256,7 @@ describe('Stack: CampaignOpsStack', () => {
       expect(matched.finished).toEqual([logicalId('Window-nightly/MaintenanceFinishedRule')]);
       expect(matched.requested).toEqual([logicalId('PauseRequested')]);
       expect(matched.ours).toEqual([]);
-      expect(parseWindowRequest(requested, 'pause')).toMatchObject({ provider: 'deltadna', window: 'nightly', dryRun: true });
+      expect(parseWindowRequest(requested, 'pause', VENDORS)).toMatchObject({ provider: 'deltadna', window: 'nightly', dryRun: true });
     });
   });
 

@@ -15,6 +15,7 @@ import { OcambaProvider } from '../../functions/providers/ocamba.js';
 import type { Fault } from '../../sim/http.js';
 import { startOcambaSim, type OcambaSim } from '../../sim/ocamba.js';
 import { DEMO_CREDENTIALS, demoOcambaOptions } from '../../sim/seed.js';
+import { VENDORS } from '../../functions/providers/index.js';
 
 const REQUEST = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly', select: { labels: ['night-off'] } };
 const MAX_RUNS = 8;
@@ -74,7 +75,7 @@ describe('Chaos: a night against a failing vendor', () => {
           for (let run = 1; run <= MAX_RUNS; run += 1) {
             if (run === 3) sim.clearFaults(); // the vendor recovers; the window must then converge
             try {
-              const result = await runWindow(parseWindowRequest(REQUEST, action), { provider, store, runId: `${action}-${run}` });
+              const result = await runWindow(parseWindowRequest(REQUEST, action, VENDORS), { provider, store, runId: `${action}-${run}` });
               if (exitCodeOf(result) === 0) return run;
             } catch {
               // The listing itself failed: the Scheduler would retry the whole run.

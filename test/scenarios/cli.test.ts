@@ -99,7 +99,7 @@ describe('Command: campaign-ops', () => {
     [['pause'], /pause needs --event FILE/],
     [['pause', '--event', 'x.json', '--bogus'], /Unknown option '--bogus'/],
     [['list', '--provider', 'deltadna'], /list needs --provider and --secret/],
-    [['list', '--provider', 'braze', '--secret', 'x'], /provider: must be deltadna or ocamba/],
+    [['list', '--provider', 'braze', '--secret', 'x'], /provider: must be one of deltadna, ocamba/],
     [['pause', '--event', '/nonexistent/request.json'], /event file \/nonexistent\/request.json could not be read/],
   ])('%j is a usage problem: exit 2 with a clear message', async (args, message) => {
     // Act

@@ -1,7 +1,7 @@
 /**
  * WindowStore and AccountLock on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
  *
- *   WINDOW#<provider>#<account>#<window> / CAMPAIGN#<campaignId>   one entry of a window
+ *   WINDOW#<provider>#<account>#<window>[#<kind>] / CAMPAIGN#<campaignId>   one entry of a window
  *   LOCK#<provider>#<account>            / LOCK                    the account's lease
  *
  * Every change is one conditional write, so concurrent runs of the same window can neither lose nor
@@ -51,7 +51,8 @@ const BEGIN_PAUSE_ATTEMPTS = 5;
 let sharedClient: DynamoDBClient | undefined;
 const defaultDynamoDbClient = (): DynamoDBClient => (sharedClient ??= new DynamoDBClient({}));
 
-const windowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}`;
+/** A kind other than the vendor's default gets its own partition (a window name cannot hold "#"). */
+const windowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
 const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
 const lockPk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
 const LOCK_SK = 'LOCK';

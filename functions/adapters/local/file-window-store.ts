@@ -41,6 +41,7 @@ interface WindowFile {
   readonly provider: string;
   readonly account: string;
   readonly window: string;
+  readonly kind?: string;
   readonly entries: readonly WindowEntry[];
 }
 
@@ -79,7 +80,7 @@ class FileWindowStore implements WindowStore, AccountLock {
 
   /** The file that holds a window's entries. */
   windowPath(key: WindowKey): string {
-    return join(this.stateDir, 'windows', stateFileName([key.provider, key.account, key.window], '.json'));
+    return join(this.stateDir, 'windows', stateFileName([key.provider, key.account, key.window, ...(key.kind !== undefined ? [key.kind] : [])], '.json'));
   }
 
   async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
@@ -194,6 +195,7 @@ class FileWindowStore implements WindowStore, AccountLock {
       provider: key.provider,
       account: key.account,
       window: key.window,
+      ...(key.kind !== undefined ? { kind: key.kind } : {}),
       entries: [...entries.values()],
     };
     await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);

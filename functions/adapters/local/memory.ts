@@ -20,7 +20,7 @@ interface MemoryWindowStoreOptions {
 }
 
 // JSON of the parts: unambiguous whatever characters they hold.
-const windowId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window]);
+const windowId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window, key.kind ?? null]);
 const scopeId = (scope: { provider: string; account: string }): string => JSON.stringify([scope.provider, scope.account]);
 
 class MemoryWindowStore implements WindowStore, AccountLock {
