@@ -4,6 +4,8 @@
  */
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
 import { WindowStateError } from '../functions/adapters/window-entries.js';
+import type { WindowAction } from '../functions/core/request.js';
+import { unreachable } from '../functions/core/unreachable.js';
 import type { VendorRegistry } from '../functions/core/vendor.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
@@ -32,8 +34,7 @@ const print = (stream: NodeJS.WritableStream, text: string): void => {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 };
 
-const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
-  const action = options.command === 'pause' ? 'pause' : 'resume';
+const windowCommand = async (action: WindowAction, options: CliOptions, io: Io): Promise<number> => {
   const input = await readEventFile(options.event!, io.stdin);
   const progress = progressReporter(io.stderr, `${action}${options.dryRun ? ' (dry run)' : ''}`);
   const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state, ...(io.vendors ? { vendors: io.vendors } : {}) };
@@ -124,7 +125,7 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
         return 0;
       case 'pause':
       case 'resume':
-        return await windowCommand(options, io);
+        return await windowCommand(options.command, options, io);
       case 'populate':
         return await runLocalPopulate(options, io);
       case 'environments':
@@ -135,6 +136,8 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
         return await runDemo(io);
       case 'sim':
         return await runSimulators(io, io.signal ? untilAborted(io.signal) : undefined);
+      default:
+        return unreachable(options.command);
     }
   } catch (error) {
     const code = exitCodeOfError(error);

@@ -10,6 +10,12 @@ import { VENDORS, createWindowProvider } from './providers/index.js';
 import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.js';
 import { EVENTS } from './settings.js';
 
+/** The event each action's result is published as; a new action does not compile until it has one. */
+const RESULT_EVENT: Readonly<Record<WindowAction, string>> = {
+  pause: EVENTS.campaignsPaused,
+  resume: EVENTS.campaignsResumed,
+};
+
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
   invoke(action, context, async ({ runId, telemetry, accountWaitMs, vendorDeadline }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
@@ -33,7 +39,7 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
       telemetry,
       lockWaitMs: accountWaitMs(),
     });
-    await runtime.publisher.publish(action === 'pause' ? EVENTS.campaignsPaused : EVENTS.campaignsResumed, result);
+    await runtime.publisher.publish(RESULT_EVENT[action], result);
     log.info('run finished', { summary: result.summary });
     if (result.summary.failed > 0) {
       // Published first, then thrown: the Scheduler's or Lambda's retry runs the window again, which is

@@ -25,6 +25,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
+import type { WindowAction } from '../functions/core/request.js';
 import { VendorCapability, type VendorRegistry } from '../functions/core/vendor.js';
 import { VENDORS } from '../functions/providers/index.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
@@ -48,6 +49,16 @@ const DELIVERY = { maxEventAge: Duration.hours(2), retryAttempts: 10 } as const;
 /** Lambda's own retries of a run that threw (campaigns failed): the maximum, 2, at about 1 and 2 minutes. */
 const RUN_RETRIES = 2;
 const ALARM_PERIOD = Duration.minutes(5);
+
+/** Per action, the function that carries it out and the ids of its schedule and rule: a new action does not compile until it has them. */
+const EDGE_FUNCTION: Readonly<Record<WindowAction, (functions: Readonly<Record<HandlerName, CampaignFunction>>) => CampaignFunction>> = {
+  pause: (functions) => functions.pause,
+  resume: (functions) => functions.resume,
+};
+const EDGE_IDS: Readonly<Record<WindowAction, { readonly schedule: string; readonly rule: string }>> = {
+  pause: { schedule: 'PauseSchedule', rule: 'MaintenanceStartedRule' },
+  resume: { schedule: 'ResumeSchedule', rule: 'MaintenanceFinishedRule' },
+};
 
 /** What a token cache holds until the first run logs in: an already expired, empty token. */
 const EMPTY_TOKEN = { token: '', expiresAt: '1970-01-01T00:00:00Z' };
@@ -208,7 +219,7 @@ class CampaignOpsStack extends Stack {
 
     // ---- windows: a schedule per edge, and Maintenance Started/Finished rules ---------------------------
     const scheduleGroup = new ScheduleGroup(this, 'Schedules', {});
-    const functionFor = (edge: WindowEdge): lambda.IFunction => (edge.action === 'pause' ? pause : resume).function;
+    const functionFor = (edge: WindowEdge): lambda.IFunction => EDGE_FUNCTION[edge.action](this.functions).function;
     for (const window of config.windows) {
       const scope = new Construct(this, `Window-${window.name}`);
       for (const edge of [window.pause, window.resume]) {
@@ -350,7 +361,7 @@ class CampaignOpsStack extends Stack {
     group: ScheduleGroup,
     deadLetters: sqs.IQueue,
   ): void {
-    const schedule = new Schedule(scope, edge.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
+    const schedule = new Schedule(scope, EDGE_IDS[edge.action].schedule, {
       description: `campaign-ops: ${edge.action} window "${window.name}" at ${edge.expression} ${window.timeZone}`,
       schedule: ScheduleExpression.expression(edge.expression, TimeZone.of(window.timeZone)),
       scheduleGroup: group,
@@ -374,7 +385,7 @@ class CampaignOpsStack extends Stack {
     fn: lambda.IFunction,
     deadLetters: sqs.IQueue,
   ): void {
-    new events.Rule(scope, edge.action === 'pause' ? 'MaintenanceStartedRule' : 'MaintenanceFinishedRule', {
+    new events.Rule(scope, EDGE_IDS[edge.action].rule, {
       eventBus: this.eventBus,
       enabled: window.active,
       description: `campaign-ops: "${detailType}" for window "${window.name}" runs its ${edge.action}`,
