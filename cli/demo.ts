@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitCodeOfPopulate } from '../functions/core/populate.js';
+import { exitCodeOfPopulate } from '../functions/core/populate-result.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { startAllSims } from '../sim/index.js';
 import type { Io } from './main.js';
