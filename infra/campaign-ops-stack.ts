@@ -27,7 +27,8 @@ import { Construct } from 'constructs';
 import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
 import { CampaignFunction, type HandlerName } from './constructs/campaign-function.js';
-import { validateConfig, type AccountConfig, type CampaignOpsConfig, type WindowEdge, type WindowPlan } from './window-config.js';
+import type { AccountConfig, CampaignOpsConfig, WindowEdge, WindowPlan } from './config/types.js';
+import { validateConfig } from './config/validate.js';
 
 interface CampaignOpsStackProps extends StackProps {
   /** The operator's window configuration (infra/windows.ts); validated here, before anything is built. */
