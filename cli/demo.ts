@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { exitCodeOfPopulate } from '../functions/core/populate-result.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { startAllSims } from '../sim/index.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { runLocalWindow, type LocalContext } from './local.js';
-import { populateLocally, renderPopulateResult } from './populate.js';
-import { progressReporter, renderWindowResult } from './render.js';
+import { populateLocally } from './populate.js';
+import { progressReporter, renderPopulateResult, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 

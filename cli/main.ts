@@ -1,6 +1,7 @@
 /**
  * The campaign-ops command. Progress on stderr, the result on stdout (`--json`: exactly the result
- * object), exit status 0 / 1 / 2 as DESIGN.md says.
+ * object), exit status 0 (as wanted), 1 (something failed) or 2 (nothing was done),
+ * and 130 after an interrupt.
  */
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
 import { WindowStateError } from '../functions/adapters/window-entries.js';
@@ -14,16 +15,7 @@ import { progressReporter, renderWindowResult, table } from './render.js';
 import { runDemo } from './demo.js';
 import { runSimulators } from './sim.js';
 import { runLocalPopulate } from './populate.js';
-
-interface Io {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
-  /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
-  readonly signal?: AbortSignal;
-}
-
-const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+import { processIo, type Io } from './io.js';
 
 const print = (stream: NodeJS.WritableStream, text: string): void => {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -135,5 +127,4 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
   }
 };
 
-export { main, exitCodeOfError, processIo };
-export type { Io };
+export { main, exitCodeOfError };
