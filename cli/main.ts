@@ -3,8 +3,7 @@
  * object), exit status 0 (as wanted), 1 (something failed) or 2 (nothing was done),
  * and 130 after an interrupt.
  */
-import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
-import { WindowStateError } from '../functions/adapters/window-entries.js';
+import { InvalidRequestError, VendorError, describeError, exitStatusOf, ExitStatus } from '../functions/core/errors.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
@@ -88,15 +87,6 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
 const untilAborted = (signal: AbortSignal): Promise<void> =>
   signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
-/** 2 for what a person must fix before anything can run; 1 for a run that could not finish. */
-const exitCodeOfError = (error: unknown): number => {
-  if (error instanceof UsageError || error instanceof InvalidRequestError || error instanceof ConfigurationError) return 2;
-  // Only an unreadable state file gets this far (a state conflict is one campaign's failure): a file to fix.
-  if (error instanceof WindowStateError) return 2;
-  if (error instanceof VendorError && (error.status === 401 || error.status === 403 || error.status === 409)) return 2;
-  return 1;
-};
-
 const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
   try {
     const options = parseCommandLine(argv);
@@ -119,12 +109,13 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
         return await runSimulators(io, io.signal ? untilAborted(io.signal) : undefined);
     }
   } catch (error) {
-    const code = exitCodeOfError(error);
+    // 2 for what a person must fix before anything can run, 1 for a run that could not finish: as the error says.
+    const code = exitStatusOf(error);
     const hint = error instanceof UsageError ? '\n\nRun campaign-ops --help for usage.' : '';
-    const credentials = error instanceof VendorError && code === 2 ? ' (check the credentials in the secret)' : '';
+    const credentials = error instanceof VendorError && code === ExitStatus.nothingDone ? ' (check the credentials in the secret)' : '';
     print(io.stderr, `campaign-ops: ${printableLines(describeError(error))}${credentials}${hint}`);
     return code;
   }
 };
 
-export { main, exitCodeOfError };
+export { main };

@@ -10,7 +10,7 @@ import { EventBridgePublisher } from './adapters/aws/eventbridge-publisher.js';
 import { asLog, createLogger, createMetrics, RunTelemetry } from './adapters/aws/powertools.js';
 import { SecretsManagerSource } from './adapters/aws/secrets-manager.js';
 import { SecretsManagerTokenCache } from './adapters/aws/token-cache.js';
-import { ConfigurationError, InvalidRequestError, describeError, isRetryable } from './core/errors.js';
+import { CampaignOpsError, ConfigurationError, ExitStatus, InvalidRequestError, describeError, isRetryable } from './core/errors.js';
 import type { ResultPublisher, SecretSource, TokenCache } from './core/ports.js';
 import { clip } from './core/validation.js';
 import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from './settings.js';
@@ -50,10 +50,9 @@ const getRuntime = (): Runtime => {
 };
 
 /** Thrown after the result was published, so that the Scheduler or async retry runs the window again. */
-class CampaignsFailedError extends Error {
-  readonly retryable = true;
+class CampaignsFailedError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'CAMPAIGNS_FAILED', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'CampaignsFailedError';
   }
 }

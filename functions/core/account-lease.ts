@@ -3,16 +3,15 @@
  * processes: a short lease, kept alive by a heartbeat while the run lives, so a killed run blocks its
  * account for one lease time at most.
  */
-import { describeError } from './errors.js';
+import { CampaignOpsError, ExitStatus, describeError } from './errors.js';
 import { silentLog, type AccountLock, type Log } from './ports.js';
 import { sleep } from './retry.js';
 import { accountOf } from './secret-names.js';
 
 /** Another run holds the account: the caller may retry later (Lambda's async retry does). */
-class AccountBusyError extends Error {
-  readonly retryable = true;
+class AccountBusyError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'ACCOUNT_BUSY', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'AccountBusyError';
   }
 }

@@ -20,7 +20,7 @@
  * or cred_type costs one refused request, not ten.
  */
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, VendorError, describeError, isRetryable } from './errors.js';
+import { ConfigurationError, VendorError, describeError, isRetryable, refusesCredentials } from './errors.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from './ports.js';
 import { concurrencyLimiter } from './rate-limiter.js';
 import { describeIssues, fromArray, listField, type RecipientSource } from './recipients.js';
@@ -369,7 +369,7 @@ const isTerminal = (status: PopulateRequestStatus): boolean => status !== JobSta
 
 /** The vendor refused the account (credentials, permission), not one body: no other request can succeed. */
 const refusesAccount = (error: unknown): boolean =>
-  error instanceof VendorError && (error.status === 401 || error.status === 403 || error.status === 409);
+  error instanceof VendorError && refusesCredentials(error.status);
 
 const countsOf = (job: PopulateJob): JobCounts | undefined => {
   const counts: JobCounts = {

@@ -7,7 +7,7 @@
  * The request part of a window is checked by the same parser the Lambdas use, so what the schedules send
  * is what the handlers accept.
  */
-import { InvalidRequestError } from '../../functions/core/errors.js';
+import { CampaignOpsError, ExitStatus, InvalidRequestError } from '../../functions/core/errors.js';
 import { isObject, quote } from '../../functions/core/validation.js';
 import { parseWindowRequest, type WindowAction } from '../../functions/core/request.js';
 import { PROVIDERS } from '../../functions/core/campaign.js';
@@ -26,10 +26,14 @@ import {
 const QUOTED_NAME_CHARS = 256;
 
 /** The configuration cannot be deployed; `problems` lists every line of the message. */
-class WindowConfigError extends Error {
+class WindowConfigError extends CampaignOpsError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[], options?: ErrorOptions) {
-    super(`invalid campaign-ops configuration (infra/windows.ts):\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
+    super(
+      `invalid campaign-ops configuration (infra/windows.ts):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { code: 'WINDOW_CONFIG', retryable: false, exitStatus: ExitStatus.nothingDone },
+      options,
+    );
     this.name = 'WindowConfigError';
     this.problems = problems;
   }
