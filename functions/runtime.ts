@@ -63,7 +63,7 @@ interface RunScope {
   /** Milliseconds this invocation has left (a generous default outside Lambda). */
   readonly remainingMs: () => number;
   /** How long to wait for another run of the same account: a quarter of what is left, 1 s to 2 min. */
-  readonly accountWaitMs: () => number;
+  readonly leaseWaitMs: () => number;
   /** When vendor calls must stop waiting out 429s (epoch ms): the invocation's end, less time to report. */
   readonly vendorDeadline: () => number;
 }
@@ -112,10 +112,10 @@ const invoke = async <T>(action: string, context: Context | undefined, work: (sc
   const telemetry = new RunTelemetry(metrics);
   const labels: RunLabels = { action };
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 15 * 60_000;
-  const accountWaitMs = () => Math.max(1_000, Math.min(120_000, remainingMs() / 4));
+  const leaseWaitMs = () => Math.max(1_000, Math.min(120_000, remainingMs() / 4));
   const vendorDeadline = () => Date.now() + Math.max(0, remainingMs() - REPORTING_MARGIN_MS);
   try {
-    return await work({ runId, telemetry, remainingMs, accountWaitMs, vendorDeadline }, labels);
+    return await work({ runId, telemetry, remainingMs, leaseWaitMs, vendorDeadline }, labels);
   } catch (error) {
     if (!(error instanceof CampaignsFailedError)) {
       telemetry.count(METRICS.runsFailed);

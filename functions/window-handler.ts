@@ -11,7 +11,7 @@ import { CampaignsFailedError, getRuntime, invoke, label, log } from './runtime.
 import { EVENTS } from './settings.js';
 
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
-  invoke(action, context, async ({ runId, telemetry, accountWaitMs, vendorDeadline }, labels) => {
+  invoke(action, context, async ({ runId, telemetry, leaseWaitMs, vendorDeadline }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
     const request = parseWindowRequest(event, action);
     label(labels, { provider: request.provider, secret: request.secret, window: request.window });
@@ -27,11 +27,11 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
     const result = await runWindow(request, {
       provider,
       store: runtime.store,
-      lock: runtime.store,
+      lease: runtime.store,
       runId,
       log,
       telemetry,
-      lockWaitMs: accountWaitMs(),
+      leaseWaitMs: leaseWaitMs(),
     });
     await runtime.publisher.publish(action === 'pause' ? EVENTS.campaignsPaused : EVENTS.campaignsResumed, result);
     log.info('run finished', { summary: result.summary });

@@ -24,7 +24,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
+import { leasePk } from '../functions/adapters/aws/dynamodb-window-store.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
 import { CampaignFunction, type HandlerName } from './constructs/campaign-function.js';
 import type { AccountConfig, CampaignOpsConfig, WindowEdge, WindowPlan } from './config/types.js';
@@ -172,7 +172,7 @@ class CampaignOpsStack extends Stack {
       new iam.PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.windowTable.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${lockPk({ provider: 'kahuna', account: '' })}*`] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${leasePk({ provider: 'kahuna', account: '' })}*`] } },
       }),
     );
 

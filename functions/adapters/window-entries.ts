@@ -1,5 +1,5 @@
 /**
- * The rules every WindowStore and AccountLock implementation follows, as small pure functions.
+ * The rules every WindowStore and AccountLease implementation follows, as small pure functions.
  * The memory and file stores apply them directly; the DynamoDB store expresses the same rules as
  * condition expressions, and the shared contract suite (test/adapters/window-store-contract.ts) holds
  * all three to them.
