@@ -100,5 +100,5 @@ const parseCommandLine = (argv: readonly string[]): CliOptions => {
   };
 };
 
-export { parseCommandLine, UsageError, USAGE, COMMANDS };
+export { parseCommandLine, UsageError, USAGE };
 export type { CliOptions, Command };

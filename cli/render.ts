@@ -108,4 +108,4 @@ const progressReporter = (stream: NodeJS.WriteStream | NodeJS.WritableStream, la
   };
 };
 
-export { table, renderWindowResult, renderPopulateResult, progressReporter, summaryLine };
+export { table, renderWindowResult, renderPopulateResult, progressReporter };

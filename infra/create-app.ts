@@ -20,4 +20,4 @@ const createApp = (config: CampaignOpsConfig, props: AppProps = {}): { app: App;
   return { app, stack };
 };
 
-export { createApp, STACK_NAME };
+export { createApp };

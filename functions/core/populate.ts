@@ -401,5 +401,5 @@ const applyJob = (entry: PopulateRequestOutcome, job: PopulateJob): void => {
 const describeOrigin = (origin: RecipientOrigin): string =>
   origin.kind === 'list' ? 'recipient_list' : origin.kind === 's3' ? origin.url : origin.path;
 
-export { DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_WAIT_MS, runPopulate };
+export { runPopulate };
 export type { PopulateOptions };

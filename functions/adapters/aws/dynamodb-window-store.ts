@@ -270,5 +270,5 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
   }
 }
 
-export { DynamoDbWindowStore, windowPk, campaignSk, leasePk };
+export { DynamoDbWindowStore, leasePk };
 export type { DynamoDbWindowStoreOptions };

@@ -192,5 +192,5 @@ class EventBridgePublisher implements ResultPublisher {
   }
 }
 
-export { EventBridgePublisher, EventPublishError, trimDetail, ENTRY_LIMIT_BYTES };
+export { EventBridgePublisher, EventPublishError, trimDetail };
 export type { EventBridgePublisherOptions };
