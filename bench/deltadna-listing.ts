@@ -108,7 +108,7 @@ const pauseAll = async (count: number): Promise<Row[]> => {
       VENDORS,
     );
     const started = performance.now();
-    const result = await runWindow(request, { provider, store, lock: store, runId: randomUUID() });
+    const result = await runWindow(request, { provider, store, lease: store, runId: randomUUID() });
     const elapsed = performance.now() - started;
     const pauses = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pause'));
     const first = pauses.reduce((min, r) => Math.min(min, r.startedAt), Number.POSITIVE_INFINITY);

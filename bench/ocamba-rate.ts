@@ -119,8 +119,8 @@ const run = async (context: BenchContext): Promise<BenchReport> => {
     const store = new MemoryWindowStore();
     const window = { provider: 'ocamba', secret: 'bench/ocamba', window: 'bench', reason: 'Benchmark' };
     const started = performance.now();
-    const pause = await runWindow(parseWindowRequest(window, 'pause', VENDORS), { provider, store, lock: store, runId: randomUUID() });
-    const resume = await runWindow(parseWindowRequest(window, 'resume', VENDORS), { provider, store, lock: store, runId: randomUUID() });
+    const pause = await runWindow(parseWindowRequest(window, 'pause', VENDORS), { provider, store, lease: store, runId: randomUUID() });
+    const resume = await runWindow(parseWindowRequest(window, 'resume', VENDORS), { provider, store, lease: store, runId: randomUUID() });
     const elapsed = performance.now() - started;
 
     const requests = [...sim.requests].sort((a, b) => a.startedAt - b.startedAt);

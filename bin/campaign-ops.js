@@ -3,7 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main, processIo } = await import('../cli/main.ts');
+const { main } = await import('../cli/main.ts');
+const { processIo } = await import('../cli/io.ts');
 const { interruptOnSignals } = await import('../cli/interrupt.ts');
 // Ctrl-C asks the run to stop and report; a second Ctrl-C quits at once.
 const interrupt = interruptOnSignals(process, process.stderr, (code) => process.exit(code));

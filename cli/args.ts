@@ -1,7 +1,8 @@
 /**
- * The command line (DESIGN.md, CLI). Parsing only: a mistake here is a usage error (exit 2).
+ * The command line. Parsing only: a mistake here is a usage error (exit 2).
  */
 import { parseArgs } from 'node:util';
+import { CampaignOpsError, ExitStatus } from '../functions/core/errors.js';
 import { quote } from '../functions/core/validation.js';
 
 const COMMANDS = ['pause', 'resume', 'populate', 'environments', 'list', 'demo', 'sim', 'help'] as const;
@@ -19,9 +20,10 @@ interface CliOptions {
   readonly environment?: string;
 }
 
-class UsageError extends Error {
+/** The command line is wrong: nothing was done. */
+class UsageError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'USAGE', retryable: false, exitStatus: ExitStatus.nothingDone }, options);
     this.name = 'UsageError';
   }
 }
@@ -98,5 +100,5 @@ const parseCommandLine = (argv: readonly string[]): CliOptions => {
   };
 };
 
-export { parseCommandLine, UsageError, USAGE, COMMANDS };
+export { parseCommandLine, UsageError, USAGE };
 export type { CliOptions, Command };

@@ -6,13 +6,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitCodeOfPopulate } from '../functions/core/populate.js';
+import { CampaignOpsError, ExitStatus } from '../functions/core/errors.js';
+import { exitCodeOfPopulate } from '../functions/core/populate-result.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { startAllSims } from '../sim/index.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { runLocalWindow, type LocalContext } from './local.js';
-import { populateLocally, renderPopulateResult } from './populate.js';
-import { progressReporter, renderWindowResult } from './render.js';
+import { populateLocally } from './populate.js';
+import { progressReporter, renderPopulateResult, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 
@@ -45,9 +46,9 @@ const DEMO_POPULATE = {
 };
 
 /** A person pressed Ctrl-C: the demo starts no further step. */
-class DemoInterrupted extends Error {
+class DemoInterrupted extends CampaignOpsError {
   constructor(message = 'the demo was interrupted', options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'DEMO_INTERRUPTED', retryable: false, exitStatus: ExitStatus.interrupted }, options);
     this.name = 'DemoInterrupted';
   }
 }

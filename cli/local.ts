@@ -18,7 +18,7 @@ import type { WindowResult } from '../functions/core/result.js';
 import { VENDORS, createWindowProvider } from '../functions/providers/index.js';
 import type { VendorRegistry } from '../functions/core/vendor.js';
 
-const LOCAL_LOCK_TTL_MS = 6_000;
+const LOCAL_LEASE_TTL_MS = 6_000;
 
 interface LocalContext {
   readonly secretsFile: string;
@@ -77,9 +77,9 @@ const runLocalWindow = async (
   return runWindow(request, {
     provider,
     store,
-    lock: store,
+    lease: store,
     // A person at a terminal: an interrupted run frees the account within seconds, not a minute.
-    lockTtlMs: LOCAL_LOCK_TTL_MS,
+    leaseTtlMs: LOCAL_LEASE_TTL_MS,
     runId: randomUUID(),
     ...(context.log ? { log: context.log } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),

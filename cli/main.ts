@@ -1,12 +1,11 @@
 /**
  * The campaign-ops command. Progress on stderr, the result on stdout (`--json`: exactly the result
- * object), exit status 0 / 1 / 2 as DESIGN.md says.
+ * object), exit status 0 (as wanted), 1 (something failed) or 2 (nothing was done),
+ * and 130 after an interrupt.
  */
-import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
-import { WindowStateError } from '../functions/adapters/window-entries.js';
+import { InvalidRequestError, VendorError, describeError, exitStatusOf, ExitStatus } from '../functions/core/errors.js';
 import type { WindowAction } from '../functions/core/request.js';
 import { unreachable } from '../functions/core/unreachable.js';
-import type { VendorRegistry } from '../functions/core/vendor.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { compileSelection } from '../functions/core/selection.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
@@ -18,17 +17,7 @@ import { runDemo } from './demo.js';
 import { runSimulators } from './sim.js';
 import { runLocalPopulate } from './populate.js';
 
-interface Io {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
-  /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
-  readonly signal?: AbortSignal;
-  /** The vendors the command knows: the build's own, unless a test or an embedding adds one. */
-  readonly vendors?: VendorRegistry;
-}
-
-const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+import { processIo, type Io } from './io.js';
 
 const print = (stream: NodeJS.WritableStream, text: string): void => {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -107,15 +96,6 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
 const untilAborted = (signal: AbortSignal): Promise<void> =>
   signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
-/** 2 for what a person must fix before anything can run; 1 for a run that could not finish. */
-const exitCodeOfError = (error: unknown): number => {
-  if (error instanceof UsageError || error instanceof InvalidRequestError || error instanceof ConfigurationError) return 2;
-  // Only an unreadable state file gets this far (a state conflict is one campaign's failure): a file to fix.
-  if (error instanceof WindowStateError) return 2;
-  if (error instanceof VendorError && (error.status === 401 || error.status === 403 || error.status === 409)) return 2;
-  return 1;
-};
-
 const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
   try {
     const options = parseCommandLine(argv);
@@ -140,13 +120,13 @@ const main = async (argv: readonly string[], io: Io = processIo): Promise<number
         return unreachable(options.command);
     }
   } catch (error) {
-    const code = exitCodeOfError(error);
+    // 2 for what a person must fix before anything can run, 1 for a run that could not finish: as the error says.
+    const code = exitStatusOf(error);
     const hint = error instanceof UsageError ? '\n\nRun campaign-ops --help for usage.' : '';
-    const credentials = error instanceof VendorError && code === 2 ? ' (check the credentials in the secret)' : '';
+    const credentials = error instanceof VendorError && code === ExitStatus.nothingDone ? ' (check the credentials in the secret)' : '';
     print(io.stderr, `campaign-ops: ${printableLines(describeError(error))}${credentials}${hint}`);
     return code;
   }
 };
 
-export { main, exitCodeOfError, processIo };
-export type { Io };
+export { main };

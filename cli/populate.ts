@@ -7,45 +7,17 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
 import { ConfigurationError } from '../functions/core/errors.js';
-import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from '../functions/core/populate.js';
+import { runPopulate } from '../functions/core/populate.js';
+import { parsePopulateRequest } from '../functions/core/populate-request.js';
+import { exitCodeOfPopulate, type PopulateResult } from '../functions/core/populate-result.js';
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kahuna.js';
 import type { CliOptions } from './args.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { readEventFile } from './local.js';
-import type { Io } from './main.js';
-import { MAX_CELL, printable, printableJson, printableLines } from './printable.js';
-import { table } from './render.js';
-
-const renderPopulateResult = (result: PopulateResult): string => {
-  const s = result.summary;
-  const requests = table(
-    ['#', 'recipients', 'bytes', 'job', 'status', 'scheduled', 'not found', 'why'],
-    result.requests.map((r) => [
-      String(r.index),
-      `${r.firstRecipient}-${r.lastRecipient} (${r.recipients})`,
-      String(r.bytes),
-      r.jobId ?? '',
-      r.status,
-      String(r.counts?.usersScheduled ?? ''),
-      String(r.counts?.usersNotFound ?? ''),
-      r.detail ?? '',
-    ]),
-  );
-  const invalid = result.invalidRecipients.length
-    ? `\nInvalid recipients (skipped):\n${table(['line', 'reason'], result.invalidRecipients.map((i) => [String(i.line), i.reason]))}\n`
-    : '';
-  return [
-    printable(`${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`, 2 * MAX_CELL),
-    '',
-    result.requests.length ? requests : '(no request)',
-    invalid,
-    `${s.recipients} recipients (${s.valid} valid, ${s.invalid} invalid) in ${s.requests} requests: ${s.submitted} submitted, ${s.failedRequests} failed; ` +
-      `jobs ${s.jobsDone} done, ${s.jobsFailed} failed; users ${s.usersScheduled} scheduled, ${s.usersNotFound} not found`,
-    ...(result.error ? [`error: ${printableLines(result.error)}`] : []),
-    '',
-  ].join('\n');
-};
+import type { Io } from './io.js';
+import { printable, printableJson } from './printable.js';
+import { renderPopulateResult } from './render.js';
 
 interface LocalPopulateOptions {
   readonly secretsFile: string;
@@ -103,4 +75,4 @@ const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> =>
   return exitCodeOfPopulate(result);
 };
 
-export { runLocalPopulate, populateLocally, renderPopulateResult };
+export { runLocalPopulate, populateLocally };

@@ -2,6 +2,7 @@
  * What a person sees: a live counter (or plain lines) on stderr while a run goes, and a table of
  * outcomes at the end. Pure string building, so it is tested without a terminal.
  */
+import type { PopulateResult } from '../functions/core/populate-result.js';
 import type { CampaignOutcome, WindowResult } from '../functions/core/result.js';
 import { MAX_CELL, printable, printableLines } from './printable.js';
 
@@ -61,6 +62,36 @@ const renderWindowResult = (result: WindowResult): string => {
   return `${title}\n\n${body}\n\n${summaryLine(result)}${stopped}${result.error ? `\nerror: ${printableLines(result.error)}` : ''}\n`;
 };
 
+const renderPopulateResult = (result: PopulateResult): string => {
+  const s = result.summary;
+  const requests = table(
+    ['#', 'recipients', 'bytes', 'job', 'status', 'scheduled', 'not found', 'why'],
+    result.requests.map((r) => [
+      String(r.index),
+      `${r.firstRecipient}-${r.lastRecipient} (${r.recipients})`,
+      String(r.bytes),
+      r.jobId ?? '',
+      r.status,
+      String(r.counts?.usersScheduled ?? ''),
+      String(r.counts?.usersNotFound ?? ''),
+      r.detail ?? '',
+    ]),
+  );
+  const invalid = result.invalidRecipients.length
+    ? `\nInvalid recipients (skipped):\n${table(['line', 'reason'], result.invalidRecipients.map((i) => [String(i.line), i.reason]))}\n`
+    : '';
+  return [
+    printable(`${result.dryRun ? 'DRY RUN: ' : ''}populate · kahuna · ${result.secret} · env ${result.env} · campaign ${result.campaignId} · from ${result.source}`, 2 * MAX_CELL),
+    '',
+    result.requests.length ? requests : '(no request)',
+    invalid,
+    `${s.recipients} recipients (${s.valid} valid, ${s.invalid} invalid) in ${s.requests} requests: ${s.submitted} submitted, ${s.failedRequests} failed; ` +
+      `jobs ${s.jobsDone} done, ${s.jobsFailed} failed; users ${s.usersScheduled} scheduled, ${s.usersNotFound} not found`,
+    ...(result.error ? [`error: ${printableLines(result.error)}`] : []),
+    '',
+  ].join('\n');
+};
+
 /** Progress for a run: a counter rewritten in place on a terminal, one line per campaign elsewhere. */
 const progressReporter = (stream: NodeJS.WriteStream | NodeJS.WritableStream, label: string) => {
   const live = 'isTTY' in stream && stream.isTTY === true;
@@ -77,4 +108,4 @@ const progressReporter = (stream: NodeJS.WriteStream | NodeJS.WritableStream, la
   };
 };
 
-export { table, renderWindowResult, progressReporter, summaryLine };
+export { table, renderWindowResult, renderPopulateResult, progressReporter };

@@ -3,7 +3,7 @@
  * point the CLI (or curl) at them. Prints their URLs and a secrets file that uses them.
  */
 import { startAllSims, type AllSims } from '../sim/index.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 /** The secrets file a local run needs to reach the simulators, under the demo's secret names. */
 const simSecretsFile = (sims: AllSims): Record<string, object> => ({

@@ -7,7 +7,9 @@ import type { Context } from 'aws-lambda';
 import { openS3Recipients } from './adapters/aws/s3-recipients.js';
 import { holdAccount } from './core/account-lease.js';
 import { describeError } from './core/errors.js';
-import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateResult } from './core/populate.js';
+import { runPopulate } from './core/populate.js';
+import { parsePopulateRequest } from './core/populate-request.js';
+import { exitCodeOfPopulate, type PopulateResult } from './core/populate-result.js';
 import { KahunaClient, parseKahunaCredentials } from './providers/kahuna.js';
 import { getRuntime, invoke, label, log } from './runtime.js';
 import { EVENTS, METRICS } from './settings.js';
@@ -16,7 +18,7 @@ import { EVENTS, METRICS } from './settings.js';
 const REPORTING_MARGIN_MS = 30_000;
 
 export const handler = (event: unknown, context?: Context): Promise<PopulateResult> =>
-  invoke('populate', context, async ({ runId, telemetry, remainingMs, accountWaitMs }, labels) => {
+  invoke('populate', context, async ({ runId, telemetry, remainingMs, leaseWaitMs }, labels) => {
     const request = parsePopulateRequest(event, { allowFile: false });
     label(labels, { provider: 'kahuna', secret: request.secret });
     const runtime = getRuntime();
@@ -24,7 +26,7 @@ export const handler = (event: unknown, context?: Context): Promise<PopulateResu
     const recipients = request.recipients.kind === 's3' ? await openS3Recipients(request.recipients) : undefined;
     // Kahuna's 10 requests in flight are per account: one populate of an account at a time.
     const release = await holdAccount(runtime.store, { provider: 'kahuna', account: request.secret }, runId, {
-      waitMs: accountWaitMs(),
+      waitMs: leaseWaitMs(),
       log,
     });
     let result: PopulateResult;

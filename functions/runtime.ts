@@ -10,7 +10,7 @@ import { EventBridgePublisher } from './adapters/aws/eventbridge-publisher.js';
 import { asLog, createLogger, createMetrics, RunTelemetry } from './adapters/aws/powertools.js';
 import { SecretsManagerSource } from './adapters/aws/secrets-manager.js';
 import { SecretsManagerTokenCache } from './adapters/aws/token-cache.js';
-import { ConfigurationError, InvalidRequestError, describeError, isRetryable } from './core/errors.js';
+import { CampaignOpsError, ConfigurationError, ExitStatus, InvalidRequestError, describeError, isRetryable } from './core/errors.js';
 import type { ResultPublisher, SecretSource, TokenCache } from './core/ports.js';
 import { clip } from './core/validation.js';
 import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from './settings.js';
@@ -50,10 +50,9 @@ const getRuntime = (): Runtime => {
 };
 
 /** Thrown after the result was published, so that the Scheduler or async retry runs the window again. */
-class CampaignsFailedError extends Error {
-  readonly retryable = true;
+class CampaignsFailedError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'CAMPAIGNS_FAILED', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'CampaignsFailedError';
   }
 }
@@ -64,7 +63,7 @@ interface RunScope {
   /** Milliseconds this invocation has left (a generous default outside Lambda). */
   readonly remainingMs: () => number;
   /** How long to wait for another run of the same account: a quarter of what is left, 1 s to 2 min. */
-  readonly accountWaitMs: () => number;
+  readonly leaseWaitMs: () => number;
   /** When vendor calls must stop waiting out 429s (epoch ms): the invocation's end, less time to report. */
   readonly vendorDeadline: () => number;
 }
@@ -113,10 +112,10 @@ const invoke = async <T>(action: string, context: Context | undefined, work: (sc
   const telemetry = new RunTelemetry(metrics);
   const labels: RunLabels = { action };
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 15 * 60_000;
-  const accountWaitMs = () => Math.max(1_000, Math.min(120_000, remainingMs() / 4));
+  const leaseWaitMs = () => Math.max(1_000, Math.min(120_000, remainingMs() / 4));
   const vendorDeadline = () => Date.now() + Math.max(0, remainingMs() - REPORTING_MARGIN_MS);
   try {
-    return await work({ runId, telemetry, remainingMs, accountWaitMs, vendorDeadline }, labels);
+    return await work({ runId, telemetry, remainingMs, leaseWaitMs, vendorDeadline }, labels);
   } catch (error) {
     if (!(error instanceof CampaignsFailedError)) {
       telemetry.count(METRICS.runsFailed);

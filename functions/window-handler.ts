@@ -17,7 +17,7 @@ const RESULT_EVENT: Readonly<Record<WindowAction, string>> = {
 };
 
 const handleWindow = (action: WindowAction, event: unknown, context?: Context): Promise<WindowResult> =>
-  invoke(action, context, async ({ runId, telemetry, accountWaitMs, vendorDeadline }, labels) => {
+  invoke(action, context, async ({ runId, telemetry, leaseWaitMs, vendorDeadline }, labels) => {
     // An invalid request throws here, before any secret is read or vendor called.
     const request = parseWindowRequest(event, action, VENDORS);
     label(labels, { provider: request.provider, secret: request.secret, window: request.window });
@@ -33,11 +33,11 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
     const result = await runWindow(request, {
       provider,
       store: runtime.store,
-      lock: runtime.store,
+      lease: runtime.store,
       runId,
       log,
       telemetry,
-      lockWaitMs: accountWaitMs(),
+      leaseWaitMs: leaseWaitMs(),
     });
     await runtime.publisher.publish(RESULT_EVENT[action], result);
     log.info('run finished', { summary: result.summary });

@@ -4,7 +4,7 @@
  * naming each window and field, and no stack trace to dig through.
  */
 import { createApp } from './create-app.js';
-import { WindowConfigError } from './window-config.js';
+import { WindowConfigError } from './config/validate.js';
 import { campaignOps } from './windows.js';
 
 try {

@@ -24,13 +24,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { lockPk } from '../functions/adapters/aws/dynamodb-window-store.js';
+import { leasePk } from '../functions/adapters/aws/dynamodb-window-store.js';
 import type { WindowAction } from '../functions/core/request.js';
 import { VendorCapability, type VendorRegistry } from '../functions/core/vendor.js';
 import { VENDORS } from '../functions/providers/index.js';
 import { EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../functions/settings.js';
 import { CampaignFunction, type HandlerName } from './constructs/campaign-function.js';
-import { validateConfig, type AccountConfig, type CampaignOpsConfig, type WindowEdge, type WindowPlan } from './window-config.js';
+import type { AccountConfig, CampaignOpsConfig, WindowEdge, WindowPlan } from './config/types.js';
+import { validateConfig } from './config/validate.js';
 
 interface CampaignOpsStackProps extends StackProps {
   /** The operator's window configuration (infra/windows.ts); validated here, before anything is built. */
@@ -178,7 +179,7 @@ class CampaignOpsStack extends Stack {
     this.windowTable.grantReadWriteData(resume.role);
     // Populate only takes its accounts' leases (Kahuna's limit of 10 requests in flight is per account):
     // a conditional put to take and renew one, a conditional delete to give it back, on lease items only.
-    const populateLeases = this.#vendors.names(VendorCapability.populate).map((name) => `${lockPk({ provider: name, account: '' })}*`);
+    const populateLeases = this.#vendors.names(VendorCapability.populate).map((name) => `${leasePk({ provider: name, account: '' })}*`);
     populate.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],

@@ -6,7 +6,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CampaignOpsStack } from './campaign-ops-stack.js';
-import type { CampaignOpsConfig } from './window-config.js';
+import type { CampaignOpsConfig } from './config/types.js';
 
 const STACK_NAME = 'CampaignOps';
 
@@ -20,4 +20,4 @@ const createApp = (config: CampaignOpsConfig, props: AppProps = {}): { app: App;
   return { app, stack };
 };
 
-export { createApp, STACK_NAME };
+export { createApp };

@@ -8,7 +8,7 @@
  * of the two day fields; a one-time window uses `at(yyyy-mm-ddThh:mm:ss)`.
  * See infra/README.md ("Defining windows").
  */
-import type { CampaignOpsConfig } from './window-config.js';
+import type { CampaignOpsConfig } from './config/types.js';
 
 const campaignOps: CampaignOpsConfig = {
   // true disables every schedule and window event rule at the next deploy (manual runs still work).

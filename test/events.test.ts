@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePopulateRequest } from '../functions/core/populate.js';
+import { parsePopulateRequest } from '../functions/core/populate-request.js';
 import { fromJsonLines } from '../functions/core/recipients.js';
 import { parseWindowRequest } from '../functions/core/request.js';
 import { EVENTS } from '../functions/settings.js';

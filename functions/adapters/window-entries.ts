@@ -1,18 +1,21 @@
 /**
- * The rules every WindowStore and AccountLock implementation follows, as small pure functions.
+ * The rules every WindowStore and AccountLease implementation follows, as small pure functions.
  * The memory and file stores apply them directly; the DynamoDB store expresses the same rules as
  * condition expressions, and the shared contract suite (test/adapters/window-store-contract.ts) holds
  * all three to them.
  */
 import { CampaignStatus } from '../core/campaign.js';
+import { CampaignOpsError, ExitStatus } from '../core/errors.js';
 import { WindowEntryState } from '../core/ports.js';
 import type { PauseIntent, WindowEntry, WindowKey } from '../core/ports.js';
 
-/** The window state cannot take the change asked for (the entry is gone or was given back), or is unreadable. */
-class WindowStateError extends Error {
-  readonly retryable = false;
+/**
+ * The window state cannot take the change asked for (the entry is gone or was given back), or is unreadable.
+ * Only an unreadable state file ends a command (a state conflict is one campaign's failure): a file to fix.
+ */
+class WindowStateError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'WINDOW_STATE', retryable: false, exitStatus: ExitStatus.nothingDone }, options);
     this.name = 'WindowStateError';
   }
 }

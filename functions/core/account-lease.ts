@@ -3,16 +3,15 @@
  * processes: a short lease, kept alive by a heartbeat while the run lives, so a killed run blocks its
  * account for one lease time at most.
  */
-import { describeError } from './errors.js';
-import { silentLog, type AccountLock, type Log } from './ports.js';
+import { CampaignOpsError, ExitStatus, describeError } from './errors.js';
+import { silentLog, type AccountLease, type Log } from './ports.js';
 import { sleep } from './retry.js';
 import { accountOf } from './secret-names.js';
 
 /** Another run holds the account: the caller may retry later (Lambda's async retry does). */
-class AccountBusyError extends Error {
-  readonly retryable = true;
+class AccountBusyError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'ACCOUNT_BUSY', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'AccountBusyError';
   }
 }
@@ -30,7 +29,7 @@ const DEFAULT_WAIT_MS = 120_000;
 
 /** Waits for the account's lease and returns the function that gives it back. */
 const holdAccount = async (
-  lock: AccountLock,
+  lease: AccountLease,
   given: { provider: string; account: string },
   holder: string,
   options: HoldOptions = {},
@@ -41,7 +40,7 @@ const holdAccount = async (
   const log = options.log ?? silentLog;
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   for (let attempt = 1; ; attempt += 1) {
-    if (await lock.acquire(scope, holder, ttl)) break;
+    if (await lease.acquire(scope, holder, ttl)) break;
     if (Date.now() >= deadline) {
       throw new AccountBusyError(`another run holds ${scope.provider} account ${scope.account}; try again when it has finished`);
     }
@@ -49,7 +48,7 @@ const holdAccount = async (
     await sleep(Math.min(2_000, 100 * attempt));
   }
   const heartbeat = setInterval(() => {
-    lock.acquire(scope, holder, ttl).then(
+    lease.acquire(scope, holder, ttl).then(
       (kept) => kept || log.warn('the account lease was taken over by another run', { account: scope.account }),
       (error: unknown) => log.warn('could not renew the account lease', { error: describeError(error) }),
     );
@@ -57,7 +56,7 @@ const holdAccount = async (
   heartbeat.unref();
   return async () => {
     clearInterval(heartbeat);
-    await lock.release(scope, holder).catch((error: unknown) => log.warn('could not release the account lease', { error: describeError(error) }));
+    await lease.release(scope, holder).catch((error: unknown) => log.warn('could not release the account lease', { error: describeError(error) }));
   };
 };
 

@@ -367,5 +367,5 @@ const checkBaseUrl = (value: string): string | undefined => {
   return 'must be https (plain http is allowed only on loopback: 127.0.0.1, localhost, ::1)';
 };
 
-export { HttpClient, checkBaseUrl, buildUrl, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, MAX_THROTTLED_MS };
+export { HttpClient, checkBaseUrl, buildUrl, DEFAULT_TIMEOUT_MS };
 export type { HttpRequest, HttpResponse, HttpClientOptions, Authenticator, Method };

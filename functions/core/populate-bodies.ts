@@ -152,5 +152,5 @@ async function* planBodies(
   if (last) yield { kind: 'body', planned: last };
 }
 
-export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECIPIENTS_PER_REQUEST, BodyBuilder, planBodies };
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECIPIENTS_PER_REQUEST, planBodies };
 export type { PlannedBody, PlanItem, PlanStats };

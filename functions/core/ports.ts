@@ -126,11 +126,11 @@ export type {
  * One run at a time per vendor account, so the account-wide rate limits hold across Lambdas and hosts.
  * A lease with an expiry: a crashed holder cannot block the account for longer than `ttlMs`.
  */
-interface AccountLock {
+interface AccountLease {
   /** True when this holder now has the lease (or already had it). */
   acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up, only if this holder has it. */
   release(scope: { provider: string; account: string }, holder: string): Promise<void>;
 }
 
-export type { AccountLock };
+export type { AccountLease };

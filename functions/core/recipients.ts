@@ -229,10 +229,8 @@ export {
   checkParamValue,
   extraDefaults,
   charCount,
-  paramChars,
   listField,
   describeIssues,
   DEFAULT_MAX_EXTRA_PARAM_CHARS,
-  RESERVED_FIELDS,
 };
 export type { RecipientItem, RecipientSource, RecipientCheck, ExtraParamDefaults, JsonLinesOptions };

@@ -91,4 +91,4 @@ const knownSecrets = new Redactor();
 /** Vendor text as it may be shown: credentials removed, length capped. */
 const vendorText = (text: string, redactor: Redactor = knownSecrets): string => cut(redactor.scrub(text), MAX_VENDOR_TEXT);
 
-export { Redactor, knownSecrets, vendorText, cut, REDACTED, MAX_VENDOR_TEXT, MIN_SECRET_LENGTH };
+export { Redactor, knownSecrets, vendorText, cut };

@@ -72,5 +72,5 @@ const optOutReason = (campaign: Campaign): string | undefined => {
   return undefined;
 };
 
-export { compileSelection, optOutReason, matchesGlob, OPT_OUT_NAME_MARK, OPT_OUT_LABEL };
+export { compileSelection, optOutReason, matchesGlob };
 export type { CompiledSelection };

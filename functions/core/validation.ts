@@ -193,5 +193,5 @@ const readSecretName = (value: unknown, issues: IssueList): string | undefined =
   return undefined;
 };
 
-export { IssueList, CappedIssues, quote, clip, MAX_LISTED_ISSUES, MAX_QUOTED_CHARS, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
+export { IssueList, CappedIssues, quote, clip, MAX_LISTED_ISSUES, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };

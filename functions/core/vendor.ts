@@ -7,7 +7,7 @@
  */
 import type { CampaignProvider, CampaignStatus } from './campaign.js';
 import type { Log, Telemetry, TokenCache } from './ports.js';
-import type { PopulateClient } from './populate.js';
+import type { PopulateClient } from './populate-port.js';
 import type { RateWindow } from './rate-limiter.js';
 import type { RetryPolicy } from './retry.js';
 

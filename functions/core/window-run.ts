@@ -6,7 +6,7 @@ import { AccountBusyError, holdAccount } from './account-lease.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { InvalidRequestError, describeError, isRetryable, VendorError } from './errors.js';
 import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
-import { noTelemetry, silentLog, type AccountLock, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
+import { noTelemetry, silentLog, type AccountLease, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
 import { cut } from './redact.js';
 import { WindowAction, type WindowRequest } from './request.js';
@@ -20,7 +20,7 @@ interface WindowRunDeps {
   readonly provider: CampaignProvider;
   readonly store: WindowStore;
   /** One run per vendor account at a time; optional (the CLI and tests may run without one). */
-  readonly lock?: AccountLock;
+  readonly lease?: AccountLease;
   readonly runId: string;
   readonly log?: Log;
   readonly telemetry?: Telemetry;
@@ -28,9 +28,9 @@ interface WindowRunDeps {
   /** Campaigns acted on at once; the provider's limiter still bounds the vendor calls. */
   readonly concurrency?: number;
   /** How long the account lease lasts without renewal: a crashed run frees the account after this. */
-  readonly lockTtlMs?: number;
+  readonly leaseTtlMs?: number;
   /** How long to wait for another run of the account to finish before giving up (retryably). */
-  readonly lockWaitMs?: number;
+  readonly leaseWaitMs?: number;
   readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
   /**
    * Asks the run to stop (a person's Ctrl-C): no campaign is started after it fires; those in flight
@@ -169,11 +169,11 @@ class WindowRun {
   }
 
   #acquireAccount(): Promise<() => Promise<void>> {
-    const { lock, runId } = this.#deps;
-    if (!lock) return Promise.resolve(async () => {});
-    return holdAccount(lock, { provider: this.#request.provider, account: this.#key.account }, runId, {
-      ...(this.#deps.lockTtlMs !== undefined ? { ttlMs: this.#deps.lockTtlMs } : {}),
-      ...(this.#deps.lockWaitMs !== undefined ? { waitMs: this.#deps.lockWaitMs } : {}),
+    const { lease, runId } = this.#deps;
+    if (!lease) return Promise.resolve(async () => {});
+    return holdAccount(lease, { provider: this.#request.provider, account: this.#key.account }, runId, {
+      ...(this.#deps.leaseTtlMs !== undefined ? { ttlMs: this.#deps.leaseTtlMs } : {}),
+      ...(this.#deps.leaseWaitMs !== undefined ? { waitMs: this.#deps.leaseWaitMs } : {}),
       log: this.#log,
     });
   }

@@ -5,7 +5,7 @@
 import type { CampaignProvider } from '../core/campaign.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { Log, SecretSource, Telemetry, TokenCache } from '../core/ports.js';
-import type { PopulateClient } from '../core/populate.js';
+import type { PopulateClient } from '../core/populate-port.js';
 import type { RetryPolicy } from '../core/retry.js';
 import { accountOf } from '../core/secret-names.js';
 import { VendorRegistry, kindsOf } from '../core/vendor.js';

@@ -12,7 +12,7 @@ import { readCredentialFields } from '../core/credentials.js';
 import { ConfigurationError, UnexpectedResponseError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { PopulateEnv } from '../core/populate-request.js';
-import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateJob } from '../core/populate.js';
+import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateJob } from '../core/populate-port.js';
 import { WindowedLimiter, type Limiter } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
 import { isObject } from '../core/validation.js';

@@ -109,5 +109,5 @@ class CampaignFunction extends Construct {
   }
 }
 
-export { CampaignFunction, HANDLERS };
+export { CampaignFunction };
 export type { CampaignFunctionProps, HandlerName };

@@ -283,7 +283,7 @@ describe('Adapter: DynamoDbWindowStore', () => {
     });
   });
 
-  describe('AccountLock', () => {
+  describe('AccountLease', () => {
     const scope = { provider: 'ocamba', account: 'campaign-ops/hood' };
 
     it('acquires the lease with one conditional put', async () => {

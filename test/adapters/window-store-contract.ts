@@ -1,19 +1,19 @@
 /**
- * The behaviour every WindowStore + AccountLock owes the engine, run against each implementation
+ * The behaviour every WindowStore + AccountLease owes the engine, run against each implementation
  * (memory, files, DynamoDB on moto). Register it from a test file with a factory for a fresh store.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountLock, PauseIntent, WindowKey, WindowStore } from '../../functions/core/ports.js';
+import type { AccountLease, PauseIntent, WindowKey, WindowStore } from '../../functions/core/ports.js';
 import type { CampaignStatus } from '../../functions/core/campaign.js';
 
-type ContractStore = WindowStore & AccountLock;
+type ContractStore = WindowStore & AccountLease;
 
 /** Builds a fresh store whose leases read the given clock (epoch milliseconds). */
 type StoreFactory = (now: () => number) => ContractStore | Promise<ContractStore>;
 
 const windowStoreContract = (implementation: string, makeStore: StoreFactory): void => {
-  describe(`Contract: ${implementation} as WindowStore and AccountLock`, () => {
+  describe(`Contract: ${implementation} as WindowStore and AccountLease`, () => {
     let clockMs = Date.now();
     const now = (): number => clockMs;
     const at = (): string => new Date(clockMs).toISOString();

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, InvalidRequestError } from '../../functions/core/errors.js';
 import { planBodies, type PlanItem, type PlanStats } from '../../functions/core/populate-bodies.js';
-import { exitCodeOfPopulate, parsePopulateRequest, runPopulate, type PopulateRequest, type PopulateResult } from '../../functions/core/populate.js';
+import { runPopulate } from '../../functions/core/populate.js';
+import { parsePopulateRequest, type PopulateRequest } from '../../functions/core/populate-request.js';
+import { exitCodeOfPopulate, type PopulateResult } from '../../functions/core/populate-result.js';
 import {
   charCount,
   checkRecipient,

@@ -539,7 +539,7 @@ describe('Function: runWindow', () => {
       await store.acquire({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-by-name', 60_000);
 
       // Act
-      const run = runWindow(pauseRequest({ secret: ARN }), deps(provider, { lock: store, lockWaitMs: 0 }));
+      const run = runWindow(pauseRequest({ secret: ARN }), deps(provider, { lease: store, leaseWaitMs: 0 }));
 
       // Assess
       await expect(run).rejects.toBeInstanceOf(AccountBusyError);
@@ -672,7 +672,7 @@ describe('Function: runWindow', () => {
       const release = vi.spyOn(store, 'release');
 
       // Act
-      const run = runWindow(deltaRequest(environment), deps(provider, { lock: store }));
+      const run = runWindow(deltaRequest(environment), deps(provider, { lease: store }));
 
       // Assess
       const error = await run.then(
@@ -708,7 +708,7 @@ describe('Function: runWindow', () => {
     });
   });
 
-  describe('the account lock', () => {
+  describe('the account lease', () => {
     it('acquires the account for the run id before reading and releases it after', async () => {
       // Prepare
       const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
@@ -725,7 +725,7 @@ describe('Function: runWindow', () => {
       };
 
       // Act
-      await runWindow(pauseRequest(), deps(provider, { lock: store, runId: 'run-42', lockTtlMs: 30_000 }));
+      await runWindow(pauseRequest(), deps(provider, { lease: store, runId: 'run-42', leaseTtlMs: 30_000 }));
 
       // Assess
       expect(acquire).toHaveBeenCalledWith({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-42', 30_000);
@@ -733,14 +733,14 @@ describe('Function: runWindow', () => {
       expect(order).toEqual(['acquire', 'pause', 'release']);
     });
 
-    it('gives up with AccountBusyError when another run keeps the account past lockWaitMs', async () => {
+    it('gives up with AccountBusyError when another run keeps the account past leaseWaitMs', async () => {
       // Prepare
       const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
       await store.acquire({ provider: 'ocamba', account: 'campaign-ops/hood' }, 'run-other', 60_000);
       const release = vi.spyOn(store, 'release');
 
       // Act
-      const run = runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 0 }));
+      const run = runWindow(pauseRequest(), deps(provider, { lease: store, leaseWaitMs: 0 }));
 
       // Assess
       await expect(run).rejects.toBeInstanceOf(AccountBusyError);
@@ -763,7 +763,7 @@ describe('Function: runWindow', () => {
       });
 
       // Act
-      const result = await runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 5_000 }));
+      const result = await runWindow(pauseRequest(), deps(provider, { lease: store, leaseWaitMs: 5_000 }));
 
       // Assess
       expect(acquire.mock.results.length).toBeGreaterThanOrEqual(2);
@@ -851,7 +851,7 @@ describe('Scenario: a run asked to stop (Ctrl-C)', () => {
     provider.onPause = async () => stop.abort();
 
     // Act
-    await runWindow(pauseRequest(), deps(provider, { concurrency: 1, signal: stop.signal, lock: store }));
+    await runWindow(pauseRequest(), deps(provider, { concurrency: 1, signal: stop.signal, lease: store }));
 
     // Assess
     expect(await store.acquire({ provider: 'ocamba', account: OCAMBA.secret }, 'next-run', 60_000)).toBe(true);

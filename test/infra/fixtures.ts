@@ -2,7 +2,7 @@
  * A window configuration for the infra tests: independent of infra/windows.ts, which operators edit.
  * Covers each provider, a created and an imported secret, a flexible window and a disabled one-time window.
  */
-import type { CampaignOpsConfig, WindowConfig } from '../../infra/window-config.js';
+import type { CampaignOpsConfig, WindowConfig } from '../../infra/config/types.js';
 
 const nightly: WindowConfig = {
   name: 'nightly',

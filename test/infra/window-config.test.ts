@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/create-app.js';
-import { readSchedule, timeZoneProblem, validateConfig, WindowConfigError, type CampaignOpsConfig } from '../../infra/window-config.js';
+import { readSchedule } from '../../infra/config/schedule-expression.js';
+import { timeZoneProblem } from '../../infra/config/time-zones.js';
+import type { CampaignOpsConfig } from '../../infra/config/types.js';
+import { validateConfig, WindowConfigError } from '../../infra/config/validate.js';
 import { campaignOps } from '../../infra/windows.js';
 import { testConfig, withWindow } from './fixtures.js';
 

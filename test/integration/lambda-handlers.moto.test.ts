@@ -12,7 +12,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PopulateResult } from '../../functions/core/populate.js';
+import type { PopulateResult } from '../../functions/core/populate-result.js';
 import type { WindowResult } from '../../functions/core/result.js';
 import { ENVIRONMENT, EVENTS, METRICS, TOKEN_CACHE_PREFIX_DEFAULT } from '../../functions/settings.js';
 import { startAllSims, type AllSims } from '../../sim/index.js';

@@ -1,12 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, InvalidRequestError, VendorError } from '../../functions/core/errors.js';
-import {
-  exitCodeOfPopulate,
-  parsePopulateRequest,
-  runPopulate,
-  type PopulateOptions,
-  type PopulateResult,
-} from '../../functions/core/populate.js';
+import { runPopulate, type PopulateOptions } from '../../functions/core/populate.js';
+import { parsePopulateRequest } from '../../functions/core/populate-request.js';
+import { exitCodeOfPopulate, type PopulateResult } from '../../functions/core/populate-result.js';
 import { fromJsonLines, type RecipientItem } from '../../functions/core/recipients.js';
 import { WindowedLimiter } from '../../functions/core/rate-limiter.js';
 import { KahunaClient, parseKahunaCredentials, type KahunaOptions } from '../../functions/providers/kahuna.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PopulateResult } from '../../functions/core/populate.js';
+import type { PopulateResult } from '../../functions/core/populate-result.js';
 import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
 
 let h: CliHarness;

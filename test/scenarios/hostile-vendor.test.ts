@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { PopulateResult } from '../../functions/core/populate.js';
+import type { PopulateResult } from '../../functions/core/populate-result.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { ABSURD_LIFETIMES, startThief, type AllSimsOptions, type Hostile, type Thief } from '../../sim/index.js';
 import { startCliHarness, type CliHarness, type CliRun } from '../support/cli-harness.js';

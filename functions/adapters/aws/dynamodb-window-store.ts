@@ -1,5 +1,5 @@
 /**
- * WindowStore and AccountLock on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
+ * WindowStore and AccountLease on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
  *
  *   WINDOW#<provider>#<account>#<window>[#<kind>] / CAMPAIGN#<campaignId>   one entry of a window
  *   LOCK#<provider>#<account>            / LOCK                    the account's lease
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { WindowEntryState } from '../../core/ports.js';
-import type { AccountLock, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   ENTRY_TTL_DAYS_DEFAULT,
   WindowStateError,
@@ -54,8 +54,9 @@ const defaultDynamoDbClient = (): DynamoDBClient => (sharedClient ??= new Dynamo
 /** A kind other than the vendor's default gets its own partition (a window name cannot hold "#"). */
 const windowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
 const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
-const lockPk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
-const LOCK_SK = 'LOCK';
+// A lease's item keeps its LOCK keys: tables already deployed hold leases under them.
+const leasePk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
+const LEASE_SK = 'LOCK';
 
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
@@ -83,7 +84,7 @@ const isConditionFailure = (error: unknown): error is ConditionalCheckFailedExce
   error instanceof ConditionalCheckFailedException ||
   (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException');
 
-class DynamoDbWindowStore implements WindowStore, AccountLock {
+class DynamoDbWindowStore implements WindowStore, AccountLease {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #ttlDays: { readonly open: number; readonly resumed: number };
@@ -221,8 +222,8 @@ class DynamoDbWindowStore implements WindowStore, AccountLock {
         new PutItemCommand({
           TableName: this.#table,
           Item: {
-            pk: s(lockPk(scope)),
-            sk: s(LOCK_SK),
+            pk: s(leasePk(scope)),
+            sk: s(LEASE_SK),
             holder: s(holder),
             expiresAtMs: n(expiresAtMs),
             expiresAt: n(Math.ceil(expiresAtMs / 1000) + LEASE_RETENTION_SECONDS),
@@ -243,7 +244,7 @@ class DynamoDbWindowStore implements WindowStore, AccountLock {
       await this.#client.send(
         new DeleteItemCommand({
           TableName: this.#table,
-          Key: { pk: s(lockPk(scope)), sk: s(LOCK_SK) },
+          Key: { pk: s(leasePk(scope)), sk: s(LEASE_SK) },
           ConditionExpression: 'holder = :holder',
           ExpressionAttributeValues: { ':holder': s(holder) },
         }),
@@ -270,5 +271,5 @@ class DynamoDbWindowStore implements WindowStore, AccountLock {
   }
 }
 
-export { DynamoDbWindowStore, windowPk, campaignSk, lockPk };
+export { DynamoDbWindowStore, leasePk };
 export type { DynamoDbWindowStoreOptions };

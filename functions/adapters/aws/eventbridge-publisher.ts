@@ -4,17 +4,16 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENTS } from '../../settings.js';
+import { CampaignOpsError, ExitStatus } from '../../core/errors.js';
 import { silentLog } from '../../core/ports.js';
 import { knownSecrets } from '../../core/redact.js';
 import type { Log, ResultPublisher } from '../../core/ports.js';
 
 /** The result could not be put on the bus. Carries no detail content. */
-class EventPublishError extends Error {
-  readonly retryable: boolean;
+class EventPublishError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
-    super(message, options);
+    super(message, { code: 'EVENT_PUBLISH', retryable: options?.retryable ?? false, exitStatus: ExitStatus.failed }, options);
     this.name = 'EventPublishError';
-    this.retryable = options?.retryable ?? false;
   }
 }
 
@@ -193,5 +192,5 @@ class EventBridgePublisher implements ResultPublisher {
   }
 }
 
-export { EventBridgePublisher, EventPublishError, trimDetail, ENTRY_LIMIT_BYTES };
+export { EventBridgePublisher, EventPublishError, trimDetail };
 export type { EventBridgePublisherOptions };

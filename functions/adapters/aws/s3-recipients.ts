@@ -30,4 +30,4 @@ const openS3Recipients = async (location: { bucket: string; key: string }, clien
   return fromJsonLines(body);
 };
 
-export { openS3Recipients, defaultS3Client };
+export { openS3Recipients };

@@ -3,14 +3,13 @@
  * a short while, so a rotated key is picked up within minutes without a redeploy.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigurationError } from '../../core/errors.js';
+import { CampaignOpsError, ConfigurationError, ExitStatus } from '../../core/errors.js';
 import type { SecretSource } from '../../core/ports.js';
 
 /** Secrets Manager could not be reached or answered with a failure that may pass (throttling, 5xx). */
-class SecretUnavailableError extends Error {
-  readonly retryable = true;
+class SecretUnavailableError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'SECRET_UNAVAILABLE', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'SecretUnavailableError';
   }
 }

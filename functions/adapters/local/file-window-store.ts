@@ -1,5 +1,5 @@
 /**
- * WindowStore and AccountLock in files under the state directory (default `.campaign-ops/`):
+ * WindowStore and AccountLease in files under the state directory (default `.campaign-ops/`):
  *
  *   windows/<provider>.<account>.<window>.json   one window's entries
  *   leases/<provider>.<account>.json             the account's lease
@@ -14,7 +14,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AccountLock, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   WindowStateError,
   canForget,
@@ -67,7 +67,7 @@ const readJson = async (path: string): Promise<unknown> => {
   }
 };
 
-class FileWindowStore implements WindowStore, AccountLock {
+class FileWindowStore implements WindowStore, AccountLease {
   readonly stateDir: string;
   readonly #now: () => number;
   readonly #lock: FileLockOptions;

@@ -6,12 +6,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { CampaignOpsError, ExitStatus } from '../../core/errors.js';
 
 /** The lock could not be had in time. */
-class FileLockTimeoutError extends Error {
-  readonly retryable = true;
+class FileLockTimeoutError extends CampaignOpsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { code: 'FILE_LOCK_TIMEOUT', retryable: true, exitStatus: ExitStatus.failed }, options);
     this.name = 'FileLockTimeoutError';
   }
 }

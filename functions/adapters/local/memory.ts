@@ -1,9 +1,9 @@
 /**
- * In-memory WindowStore, AccountLock and TokenCache: the same rules as the DynamoDB and file stores
+ * In-memory WindowStore, AccountLease and TokenCache: the same rules as the DynamoDB and file stores
  * (../window-entries.ts), for fast scenario tests. State lives as long as the instance.
  */
 import type {
-  AccountLock,
+  AccountLease,
   CachedToken,
   PauseIntent,
   TokenCache,
@@ -23,7 +23,7 @@ interface MemoryWindowStoreOptions {
 const windowId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window, key.kind ?? null]);
 const scopeId = (scope: { provider: string; account: string }): string => JSON.stringify([scope.provider, scope.account]);
 
-class MemoryWindowStore implements WindowStore, AccountLock {
+class MemoryWindowStore implements WindowStore, AccountLease {
   readonly #windows = new Map<string, Map<string, WindowEntry>>();
   readonly #leases = new Map<string, Lease>();
   readonly #now: () => number;
