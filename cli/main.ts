@@ -1,6 +1,6 @@
 /**
  * The campaign-ops command. Progress on stderr, the result on stdout (`--json`: exactly the result
- * object), exit status 0 / 1 / 2 as DESIGN.md says.
+ * object), exit status 0 / 1 / 2 / 130 as docs/contracts.md says ("Command exit status").
  */
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
 import { WindowStateError } from '../functions/adapters/window-entries.js';
