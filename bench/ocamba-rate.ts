@@ -28,7 +28,7 @@ import {
   type Benchmark,
 } from './report.js';
 
-/** The vendor's documented limits (reference/vendor-api-notes.md), not the client's copy of them. */
+/** The vendor's documented limits (Ocamba's Hood API documentation), not the client's copy of them. */
 const OCAMBA = { perSecond: 10, perMinute: 150, inFlight: 10 } as const;
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60_000;
