@@ -29,7 +29,7 @@ import { VENDORS } from '../functions/providers/index.js';
 
 const LATENCY_MS = 5;
 const PAGE_SIZES = [100, 1000] as const;
-/** The vendor serves at most this many campaigns a page (reference/vendor-api-notes.md, assumed). */
+/** The most campaigns a page the simulator serves (deltaDNA documents no maximum; 1000 is assumed). */
 const MAX_PAGE_SIZE = 1000;
 /** DeltaDnaProvider's default bound on requests in flight: deltaDNA documents none, so it is ours. */
 const OUR_BOUND = 4;

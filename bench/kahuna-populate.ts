@@ -38,7 +38,7 @@ import {
   type Row,
 } from './report.js';
 
-/** The vendor's limits (reference/kahuna-adaptive-campaign-api.txt): "up to ten requests simultaneously", "smaller than 10 MB". */
+/** The vendor's limits (Kahuna's Adaptive Campaign API document): "up to ten requests simultaneously", "smaller than 10 MB". */
 const KAHUNA = { maxInFlight: 10, maxBodyBytes: 10_000_000, usersPerBody: 100_000 } as const;
 /** Answers as fast as loopback allows: the client's own pace is what is measured. */
 const FAST_SIM: SimProcessOptions = { latencyMs: 20, pendingMs: 20, runningMs: 50 };

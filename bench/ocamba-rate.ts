@@ -29,7 +29,7 @@ import {
 } from './report.js';
 import { VENDORS } from '../functions/providers/index.js';
 
-/** The vendor's documented limits (reference/vendor-api-notes.md), not the client's copy of them. */
+/** The vendor's documented limits (Ocamba's Hood API documentation), not the client's copy of them. */
 const OCAMBA = { perSecond: 10, perMinute: 150, inFlight: 10 } as const;
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60_000;

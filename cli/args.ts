@@ -1,5 +1,5 @@
 /**
- * The command line. Parsing only: a mistake here is a usage error (exit 2).
+ * The command line (docs/contracts.md, "Command exit status"). Parsing only: a mistake here is a usage error (exit 2).
  */
 import { parseArgs } from 'node:util';
 import { CampaignOpsError, ExitStatus } from '../functions/core/errors.js';

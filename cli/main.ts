@@ -1,7 +1,6 @@
 /**
  * The campaign-ops command. Progress on stderr, the result on stdout (`--json`: exactly the result
- * object), exit status 0 (as wanted), 1 (something failed) or 2 (nothing was done),
- * and 130 after an interrupt.
+ * object), exit status 0 / 1 / 2 / 130 as docs/contracts.md says ("Command exit status").
  */
 import { InvalidRequestError, VendorError, describeError, exitStatusOf, ExitStatus } from '../functions/core/errors.js';
 import type { WindowAction } from '../functions/core/request.js';

@@ -1,6 +1,6 @@
 /**
- * deltaDNA Engage Platform API simulator, after the vendor's tutorial and the "Known"/"Assumed"
- * lines of reference/vendor-api-notes.md: key/password authentication giving an expiring idToken,
+ * deltaDNA Engage Platform API simulator, after the vendor's Platform API tutorial and, where it is
+ * silent, the behaviour the simulator assumes: key/password authentication giving an expiring idToken,
  * environments, event-triggered and decision-point campaigns listed by limit/page, pause and play.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
- * Kahuna Adaptive Campaign API simulator, after the vendor's document and the "Known"/"Assumed"
- * lines of reference/vendor-api-notes.md: populate with BasicAuth and env=p|s, at most 10 requests
+ * Kahuna Adaptive Campaign API simulator, after the vendor's Adaptive Campaign API document and
+ * Job Status article and, where they are silent, the behaviour it assumes: populate with BasicAuth and env=p|s, at most 10 requests
  * in flight, bodies under 10 MB, and background jobs that move PENDING -> RUNNING -> DONE | FAILED
  * with time.
  *

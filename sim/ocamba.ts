@@ -1,6 +1,6 @@
 /**
- * Ocamba Hood API simulator, after the vendor's "Pause a Campaign" page and the "Known"/"Assumed"
- * lines of reference/vendor-api-notes.md: bearer token, paged listing in a {total, items} envelope,
+ * Ocamba Hood API simulator, after the vendor's public Hood API documentation (docs.ocamba.com) and,
+ * where it is silent, the behaviour the simulator assumes: bearer token, paged listing in a {total, items} envelope,
  * pause with a reason, resume, and the account's rate limits (fixed windows of 10/s and 150/min,
  * 10 in flight) with their headers.
  */

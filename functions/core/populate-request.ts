@@ -1,5 +1,5 @@
 /**
- * The populate request (DESIGN.md, "Populate request (Kahuna)"): read once, every problem reported at
+ * The populate request (docs/contracts.md, "Populate request (Kahuna)"): read once, every problem reported at
  * once and named by field, before anything is sent. An inline `recipient_list` is checked here too: any
  * invalid recipient makes the whole request invalid (a list written in one piece is never half right).
  */

@@ -5,7 +5,7 @@
  * array: an inline `recipient_list` (fromArray), a JSON Lines file or S3 object body (fromJsonLines over
  * any AsyncIterable of chunks: fs.createReadStream, the S3 GetObject Body, a web ReadableStream).
  *
- * Recipient rules (vendor document "Adaptive Campaign API", and vendor-api-notes.md):
+ * Recipient rules (Kahuna's "Adaptive Campaign API" document and Job Status article):
  * - a recipient is a JSON object with `k_to`, a non-empty array of non-empty strings (credential
  *   values are strings, `k_to` is always an array);
  * - `k_send_ts`, when given, is an integer count of seconds since the epoch (GMT). It is never required:

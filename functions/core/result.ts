@@ -1,5 +1,5 @@
 /**
- * The result of a run (DESIGN.md, "Result"): a per-campaign account of what happened and why.
+ * The result of a run (docs/contracts.md, "Window result"): a per-campaign account of what happened and why.
  */
 import type { CampaignStatus } from './campaign.js';
 
@@ -76,7 +76,7 @@ const summarize = (campaigns: readonly CampaignOutcome[]): Summary => {
   return summary;
 };
 
-/** 0: every selected campaign is as wanted; 1: some campaign was rejected or failed (DESIGN.md, CLI). */
+/** 0: every selected campaign is as wanted; 1: some campaign was rejected or failed (docs/contracts.md, "Command exit status"). */
 const exitCodeOf = (result: { summary: Summary; error?: string }): 0 | 1 =>
   result.summary.rejected > 0 || result.summary.failed > 0 || result.error !== undefined ? 1 : 0;
 

@@ -53,7 +53,7 @@ const factsOf = (c: Case): CampaignFacts => {
   return { campaign, entry, optOut: c.optOut ? OPT_OUT : undefined, excluded: c.excluded, named: c.named, window: 'nightly' };
 };
 
-/** What the operator expects, written as the rules of DESIGN.md rather than as the code's branches. */
+/** What the operator expects, written as the documented rules (docs/contracts.md) rather than as the code's branches. */
 interface Expected {
   readonly act: Decision['act'];
   readonly reason: readonly (string | RegExp)[];

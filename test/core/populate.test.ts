@@ -44,7 +44,7 @@ async function* chunks(parts: readonly (string | Uint8Array)[]): AsyncGenerator<
 }
 
 describe('Function: parsePopulateRequest', () => {
-  it('reads the DESIGN.md example, direct or inside an EventBridge event', () => {
+  it('reads the documented example (docs/contracts.md), direct or inside an EventBridge event', () => {
     // Prepare
     const request = {
       provider: 'kahuna',

@@ -65,7 +65,7 @@ describe('Function: parseWindowRequest', () => {
       expect(request).not.toHaveProperty('reason');
     });
 
-    it('reads the DESIGN.md example in full', () => {
+    it('reads the documented example (docs/contracts.md) in full', () => {
       // Prepare
       const input = {
         provider: 'deltadna',

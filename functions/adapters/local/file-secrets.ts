@@ -1,5 +1,5 @@
 /**
- * SecretSource for local runs: a JSON file mapping secret names to secret values (DESIGN.md, CLI).
+ * SecretSource for local runs: a JSON file mapping secret names to secret values (docs/contracts.md, "Secrets").
  * Object values are served as their JSON, the SecretString Secrets Manager would hold; strings as they are.
  * Errors name the file and the secret, never a value or the file's content.
  */
