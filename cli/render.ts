@@ -49,13 +49,21 @@ const summaryLine = (result: WindowResult): string => {
   return counts.join(', ');
 };
 
+/** A campaign row with its kind after the id. */
+const withKind = (row: readonly string[], kind: string | undefined): string[] => [row[0]!, row[1]!, kind ?? '', ...row.slice(2)];
+
 const renderWindowResult = (result: WindowResult): string => {
   const scope = result.scope && result.scope !== 'window' ? ` · scope ${result.scope}` : '';
-  const title = printable(`${result.dryRun ? 'DRY RUN: ' : ''}${result.action} · ${result.provider} · ${result.secret} · window ${result.window}${scope}`, 2 * MAX_CELL);
+  const kind = result.kind !== undefined ? ` · kind ${result.kind}` : '';
+  const title = printable(`${result.dryRun ? 'DRY RUN: ' : ''}${result.action} · ${result.provider} · ${result.secret} · window ${result.window}${scope}${kind}`, 2 * MAX_CELL);
+  // Where campaigns of several kinds share the table, equal ids are told apart by a kind column.
+  const kinds = result.campaigns.some((c) => c.kind !== undefined);
   const body =
     result.campaigns.length === 0
       ? '(no campaign selected)'
-      : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 12, 32, 24]);
+      : kinds
+        ? table(['outcome', 'id', 'kind', 'name', 'status', 'why'], result.campaigns.map((c) => withKind(campaignRow(c), c.kind)), [12, 12, 16, 32, 24])
+        : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 12, 32, 24]);
   const stopped = result.interrupted
     ? `\nnot started: ${result.interrupted.notStarted}${result.interrupted.listingComplete ? '' : ' or more (the listing was not finished)'} (interrupted)`
     : '';

@@ -258,6 +258,36 @@ describe('Function: parseWindowRequest', () => {
     });
   });
 
+  describe('select.kind', () => {
+    it.each(['event-triggered', 'decision-point', 'all'])('a deltaDNA window may select %s campaigns', (kind) => {
+      // Act
+      const request = parseWindowRequest({ ...DELTADNA, select: { ...DELTADNA.select, kind } }, 'pause', VENDORS);
+
+      // Assess
+      expect(request.select.kind).toBe(kind);
+    });
+
+    it('leaves the kind out when the request does (the vendor default, event-triggered, applies)', () => {
+      // Act
+      const request = parseWindowRequest(DELTADNA, 'pause', VENDORS);
+
+      // Assess
+      expect(request.select.kind).toBeUndefined();
+    });
+
+    it.each([
+      ['an unknown kind', { ...DELTADNA, select: { ...DELTADNA.select, kind: 'Decision-Point' } }, 'must be one of: "event-triggered", "decision-point", "all" (default "event-triggered")'],
+      ['a kind that is not text', { ...DELTADNA, select: { ...DELTADNA.select, kind: 2 } }, 'must be one of'],
+      ['any kind for a vendor with one', { ...OCAMBA, select: { kind: 'event-triggered' } }, 'ocamba has one kind of campaign (kind is a selection of deltadna)'],
+    ])('refuses %s, naming select.kind', (_label, input, problem) => {
+      // Act
+      const issues = issuesOf(input);
+
+      // Assess
+      expect(issues).toEqual([{ field: 'select.kind', problem: expect.stringContaining(problem) }]);
+    });
+  });
+
   describe('select lists', () => {
     it('turns numeric ids and excludes into strings and trims them', () => {
       // Act

@@ -27,6 +27,26 @@ const problemsOf = (config: unknown): readonly string[] => {
   }
 };
 
+describe('Config: a window over decision-point campaigns', () => {
+  it('sends select.kind in both edges of the window', () => {
+    // Act
+    const config = validateConfig(withWindow(0, { select: { environment: 8756, kind: 'decision-point' } }));
+
+    // Assess
+    const nightlyPlan = config.windows.find((window) => window.name === 'nightly')!;
+    expect(nightlyPlan.pause.request.select).toEqual({ environment: 8756, kind: 'decision-point' });
+    expect(nightlyPlan.resume.request.select).toEqual({ environment: 8756, kind: 'decision-point' });
+  });
+
+  it('refuses a kind the vendor does not have, naming the window and select.kind', () => {
+    // Act
+    const problems = problemsOf(withWindow(1, { select: { labels: ['night-off'], kind: 'all' } }));
+
+    // Assess
+    expect(problems).toContainEqual(expect.stringMatching(/^window "hood-night-off": select\.kind: ocamba has one kind of campaign/));
+  });
+});
+
 describe('Config: window configuration', () => {
   it('accepts the shipped infra/windows.ts', () => {
     // Act
