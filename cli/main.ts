@@ -6,7 +6,9 @@ import { InvalidRequestError, VendorError, describeError, exitStatusOf, ExitStat
 import type { WindowAction } from '../functions/core/request.js';
 import { unreachable } from '../functions/core/unreachable.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
+import { environmentRefOf, resolveEnvironment } from '../functions/core/environments.js';
 import { compileSelection } from '../functions/core/selection.js';
+import { quote } from '../functions/core/validation.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args.js';
 import { checkProviderName, localProvider, readEventFile, runLocalWindow, type LocalContext } from './local.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
@@ -70,11 +72,14 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
   const provider = await commandLineProvider(options, io);
   let environmentId: number | undefined;
   if (options.environment !== undefined) {
-    const environments = provider.listEnvironments ? await provider.listEnvironments() : [];
-    const wanted = options.environment.toLowerCase();
-    const found = environments.find((e) => String(e.id) === wanted || `${e.game}/${e.name}`.toLowerCase() === wanted);
-    if (!found) throw new InvalidRequestError([{ field: '--environment', problem: `${options.environment} is not an environment this key can see` }], { subject: 'command line' });
-    environmentId = found.id;
+    if (!provider.listEnvironments) throw new InvalidRequestError([{ field: '--environment', problem: `${provider.name} has no environments` }], { subject: 'command line' });
+    const ref = environmentRefOf(options.environment);
+    if (!ref) {
+      throw new InvalidRequestError([{ field: '--environment', problem: `must be an environment id (e.g. 8756) or "Game/Environment", got ${quote(options.environment)}` }], {
+        subject: 'command line',
+      });
+    }
+    environmentId = await resolveEnvironment(provider, ref, { name: '--environment', subject: 'command line' });
   }
   const selection = compileSelection({ allEnvironments: environmentId === undefined, exclude: [] }, environmentId);
   const campaigns = [];

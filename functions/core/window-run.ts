@@ -4,11 +4,11 @@
  */
 import { AccountBusyError, holdAccount } from './account-lease.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
-import { InvalidRequestError, describeError, isRetryable, VendorError } from './errors.js';
+import { resolveEnvironment } from './environments.js';
+import { describeError, isRetryable, VendorError } from './errors.js';
 import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
 import { noTelemetry, silentLog, type AccountLease, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
-import { cut } from './redact.js';
 import { WindowAction, type WindowRequest } from './request.js';
 import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
 import { accountOf } from './secret-names.js';
@@ -40,8 +40,6 @@ interface WindowRunDeps {
 }
 
 const DEFAULT_CONCURRENCY = 10;
-/** How many of the key's environments an unknown-environment error lists. */
-const MAX_ENVIRONMENTS_SHOWN = 20;
 
 /** A campaign of the run with its facts; `listed` is false for one known only by id (named, or a window entry). */
 interface Candidate {
@@ -50,26 +48,6 @@ interface Candidate {
   /** The run's selection, to check a campaign read by id against it. */
   readonly selection: CompiledSelection;
 }
-
-const resolveEnvironment = async (request: WindowRequest, provider: CampaignProvider): Promise<number | undefined> => {
-  const ref = request.select.environment;
-  if (!ref) return undefined;
-  if (!provider.listEnvironments) return 'id' in ref ? ref.id : undefined;
-  const environments = await provider.listEnvironments();
-  // The vendor's list, shown to help the operator: a few environments, each name cut, the rest counted.
-  const shown = environments.slice(0, MAX_ENVIRONMENTS_SHOWN).map((e) => `${e.id} (${cut(`${e.game}/${e.name}`, 60)})`);
-  const more = environments.length - shown.length;
-  const visible = (shown.join(', ') || 'none') + (more > 0 ? ` and ${more} more` : '');
-  const found =
-    'id' in ref
-      ? environments.find((e) => e.id === ref.id)
-      : environments.find((e) => e.game.toLowerCase() === ref.game.toLowerCase() && e.name.toLowerCase() === ref.name.toLowerCase());
-  if (!found) {
-    const named = 'id' in ref ? String(ref.id) : `"${ref.game}/${ref.name}"`;
-    throw new InvalidRequestError([{ field: 'select.environment', problem: `${named} is not an environment this key can see (it sees: ${visible})` }]);
-  }
-  return found.id;
-};
 
 /** A window entry with the kind of campaign it is about. */
 interface KindEntry {
@@ -185,7 +163,8 @@ class WindowRun {
     for (const kind of this.#kinds) {
       for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });
     }
-    const environmentId = await resolveEnvironment(this.#request, provider);
+    const ref = this.#request.select.environment;
+    const environmentId = ref ? await resolveEnvironment(provider, ref, { name: 'select.environment' }) : undefined;
     const selection = compileSelection(this.#request.select, environmentId);
     const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
     // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
