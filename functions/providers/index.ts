@@ -4,11 +4,10 @@
  */
 import type { CampaignProvider } from '../core/campaign.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { Log, SecretSource, Telemetry, TokenCache } from '../core/ports.js';
+import type { SecretSource, TokenCache } from '../core/ports.js';
 import type { PopulateClient } from '../core/populate-port.js';
-import type { RetryPolicy } from '../core/retry.js';
 import { accountOf } from '../core/secret-names.js';
-import { VendorRegistry, kindsOf } from '../core/vendor.js';
+import { VendorRegistry, kindsOf, type ClientContext } from '../core/vendor.js';
 import { deltadna } from './deltadna.js';
 import { kahuna } from './kahuna.js';
 import { ocamba } from './ocamba.js';
@@ -16,29 +15,17 @@ import { ocamba } from './ocamba.js';
 /** Every vendor of this build. */
 const VENDORS = new VendorRegistry([deltadna, ocamba, kahuna]);
 
-interface ProviderContext {
+/** Where a client runs: its secrets, its token caches, and the HTTP settings every client takes. */
+interface ProviderContext extends Omit<ClientContext, 'account' | 'tokenCache'> {
   readonly secrets: SecretSource;
   /** The account's token cache (deltaDNA idToken); created per account by the caller. */
   readonly tokenCacheFor: (account: string) => TokenCache;
-  readonly log?: Log;
-  readonly telemetry?: Telemetry;
-  readonly timeoutMs?: number;
-  readonly retry?: RetryPolicy;
-  /** When the run stops waiting out the vendor's 429s (epoch ms); a Lambda's is its remaining time. */
-  readonly deadline?: () => number;
-  /** The most bytes one vendor answer may have. */
-  readonly maxResponseBytes?: number;
 }
 
-const clientContext = (account: string, context: Omit<ProviderContext, 'tokenCacheFor'>) => ({
-  account,
-  ...(context.log ? { log: context.log } : {}),
-  ...(context.telemetry ? { telemetry: context.telemetry } : {}),
-  ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
-  ...(context.retry ? { retry: context.retry } : {}),
-  ...(context.deadline ? { deadline: context.deadline } : {}),
-  ...(context.maxResponseBytes !== undefined ? { maxResponseBytes: context.maxResponseBytes } : {}),
-});
+const clientContext = (account: string, context: Omit<ProviderContext, 'tokenCacheFor'>): ClientContext => {
+  const { secrets: _secrets, ...settings } = context;
+  return { ...settings, account };
+};
 
 /** The client a window of `vendorName` needs, for the account in `secret`, covering the kinds the request selects. */
 const createWindowProvider = async (
