@@ -3,9 +3,8 @@
  * once and named by field, before anything is sent. An inline `recipient_list` is checked here too: any
  * invalid recipient makes the whole request invalid (a list written in one piece is never half right).
  */
-import { unwrapEnvelope } from './request.js';
 import { DEFAULT_MAX_EXTRA_PARAM_CHARS, checkParamValue, checkRecipient, checkSendTs, extraDefaults, listField, type ExtraParamDefaults } from './recipients.js';
-import { CappedIssues, IssueList, MAX_LISTED_ISSUES, quote, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
+import { unwrapEnvelope, CappedIssues, IssueList, MAX_LISTED_ISSUES, quote, readSecretName, describeType, isObject, readBoolean, readRequestObject, rejectUnknownFields } from './validation.js';
 
 /** Kahuna's environments: production and sandbox. */
 const POPULATE_ENVS = ['p', 's'] as const;

@@ -5,7 +5,7 @@
  * problem is reported at once, naming the field; nothing reaches a vendor.
  */
 import { ALL_KINDS, VendorCapability, type VendorRegistry, type WindowVendor } from './vendor.js';
-import { IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
+import { unwrapEnvelope, IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
 
 const WindowAction = { pause: 'pause', resume: 'resume' } as const;
 type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
@@ -55,10 +55,6 @@ const SELECTION_LIMITS = {
   idDigits: 19,
   environmentChars: 256,
 } as const;
-
-/** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
-const unwrapEnvelope = (input: unknown): unknown =>
-  isObject(input) && 'detail-type' in input && 'detail' in input ? input.detail : input;
 
 const readEnvironment = (value: unknown, issues: IssueList): EnvironmentRef | undefined => {
   if (value === undefined) return undefined;
@@ -217,5 +213,5 @@ const parseWindowRequest = (input: unknown, action: WindowAction, vendors: Vendo
   };
 };
 
-export { WindowAction, ResumeScope, SELECTION_LIMITS, parseWindowRequest, unwrapEnvelope };
+export { WindowAction, ResumeScope, SELECTION_LIMITS, parseWindowRequest };
 export type { WindowRequest, Selection, EnvironmentRef };

@@ -97,6 +97,10 @@ class CappedIssues {
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** EventBridge delivers `{ version, id, 'detail-type', source, detail, ... }`; the request is its detail. */
+const unwrapEnvelope = (input: unknown): unknown =>
+  isObject(input) && 'detail-type' in input && 'detail' in input ? input.detail : input;
+
 /** Reports fields that are not among the known ones: a typo such as `dryrun` must not be ignored. */
 const rejectUnknownFields = (value: Json, known: readonly string[], prefix: string, issues: IssueList): void => {
   for (const key of Object.keys(value)) {
@@ -193,5 +197,5 @@ const readSecretName = (value: unknown, issues: IssueList): string | undefined =
   return undefined;
 };
 
-export { IssueList, CappedIssues, quote, clip, MAX_LISTED_ISSUES, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
+export { unwrapEnvelope, IssueList, CappedIssues, quote, clip, MAX_LISTED_ISSUES, isObject, readRequestObject, readSecretName, rejectUnknownFields, describeType, readStringList, readBoolean };
 export type { Json };

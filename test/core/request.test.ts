@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, type FieldIssue } from '../../functions/core/errors.js';
-import { parseWindowRequest, unwrapEnvelope } from '../../functions/core/request.js';
+import { parseWindowRequest } from '../../functions/core/request.js';
+import { unwrapEnvelope } from '../../functions/core/validation.js';
 import { VENDORS } from '../../functions/providers/index.js';
 
 const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly' } as const;
