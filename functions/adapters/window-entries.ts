@@ -44,6 +44,7 @@ const entryFromIntent = (intent: PauseIntent): WindowEntry => ({
   state: WindowEntryState.pausing,
   runId: intent.runId,
   updatedAt: intent.at,
+  ...(intent.heldWith !== undefined ? { heldWith: intent.heldWith } : {}),
 });
 
 /** An open entry is kept as it is (the first run's `before` wins); a missing or resumed one is replaced. */
@@ -69,8 +70,10 @@ const confirmEntry = (key: WindowKey, existing: WindowEntry | undefined, campaig
 const canForget = (existing: WindowEntry | undefined): boolean => existing?.state === WindowEntryState.pausing;
 
 /** A missing entry stays missing: there is nothing to give back. */
-const resumeEntry = (existing: WindowEntry | undefined, at: string): WindowEntry | undefined =>
-  existing === undefined ? undefined : { ...existing, state: WindowEntryState.resumed, updatedAt: at };
+const resumeEntry = (existing: WindowEntry | undefined, at: string, reason?: string): WindowEntry | undefined =>
+  existing === undefined
+    ? undefined
+    : { ...existing, state: WindowEntryState.resumed, updatedAt: at, ...(reason !== undefined ? { closedReason: reason } : {}) };
 
 const leaseAvailable = (existing: Lease | undefined, holder: string, nowMs: number): boolean =>
   existing === undefined || existing.expiresAtMs < nowMs || existing.holder === holder;
@@ -101,6 +104,12 @@ const parseWindowEntry = (raw: unknown, where: string): WindowEntry => {
   const state = text('state');
   if (!ENTRY_STATES.has(state)) throw new WindowStateError(`${where}: entry state "${state}" is unknown`);
   const before = text('before');
+  const optional = (field: string): Record<string, string> => {
+    const value = record[field];
+    if (value === undefined) return {};
+    if (typeof value !== 'string') throw new WindowStateError(`${where}: entry field ${field} is not a string`);
+    return { [field]: value };
+  };
   return {
     campaignId: text('campaignId'),
     name: text('name'),
@@ -110,6 +119,8 @@ const parseWindowEntry = (raw: unknown, where: string): WindowEntry => {
     state: state as WindowEntryState,
     runId: text('runId'),
     updatedAt: text('updatedAt'),
+    ...optional('heldWith'),
+    ...optional('closedReason'),
   };
 };
 

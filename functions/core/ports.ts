@@ -37,6 +37,13 @@ interface WindowEntry {
   readonly runId: string;
   /** ISO-8601 time of the last change of state. */
   readonly updatedAt: string;
+  /**
+   * The window whose hold this entry joined: the campaign was already paused by that window when this
+   * one found it, so `before` is copied from that window's entry (the status before the first window).
+   */
+  readonly heldWith?: string;
+  /** Why the entry was closed by someone other than its own window (a `scope: "selection"` resume). */
+  readonly closedReason?: string;
 }
 
 interface PauseIntent {
@@ -46,6 +53,22 @@ interface PauseIntent {
   readonly beforeVendorStatus: string;
   readonly runId: string;
   readonly at: string;
+  /** Joining another window's hold on a campaign it already paused (see `WindowEntry.heldWith`). */
+  readonly heldWith?: string;
+}
+
+/** One vendor account: every window of it, and its lease. */
+interface AccountScope {
+  readonly provider: string;
+  readonly account: string;
+}
+
+/** An entry of some window of an account, with the key it lives under. */
+interface AccountWindowEntry {
+  readonly window: string;
+  /** As in `WindowKey`: absent for the vendor's default kind of campaign. */
+  readonly kind?: string;
+  readonly entry: WindowEntry;
 }
 
 /**
@@ -63,10 +86,18 @@ interface WindowStore {
   confirmPaused(key: WindowKey, campaignId: string, at: string): Promise<void>;
   /** The pause did not happen: drop the entry, but only while it is still `pausing`. */
   forget(key: WindowKey, campaignId: string): Promise<void>;
-  /** The window gave the campaign back (or found it no longer ours to give back). */
-  markResumed(key: WindowKey, campaignId: string, at: string): Promise<void>;
+  /**
+   * The window gave the campaign back (or found it no longer ours to give back). `reason`, when another
+   * window's run closes the entry (a `scope: "selection"` resume), is kept on the entry as `closedReason`.
+   */
+  markResumed(key: WindowKey, campaignId: string, at: string, reason?: string): Promise<void>;
   /** Every entry of the window, in no particular order. */
   list(key: WindowKey): Promise<WindowEntry[]>;
+  /**
+   * Every entry of every window (and kind) of one account, in no particular order: how a window finds
+   * the campaigns other windows hold. One read (a DynamoDB Query on the account's partition, never a Scan).
+   */
+  listAccount(scope: AccountScope): Promise<AccountWindowEntry[]>;
 }
 
 /** A vendor token with its expiry, e.g. deltaDNA's idToken. */
@@ -113,6 +144,8 @@ export type {
   WindowKey,
   WindowEntry,
   PauseIntent,
+  AccountScope,
+  AccountWindowEntry,
   WindowStore,
   CachedToken,
   TokenCache,

@@ -62,7 +62,7 @@ describe('Adapter: DynamoDbWindowStore on moto', () => {
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
     const { Item } = await client.send(
-      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `WINDOW#deltadna#${key.account}#nightly` }, sk: { S: 'CAMPAIGN#34751' } } }),
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `WINDOWS#deltadna#${key.account}` }, sk: { S: 'nightly#-#CAMPAIGN#34751' } } }),
     );
     expect(Item).toMatchObject({
       state: { S: 'resumed' },

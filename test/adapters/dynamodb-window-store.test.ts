@@ -18,7 +18,8 @@ const client = new DynamoDBClient({ region: 'us-east-1' });
 const dynamo = mockClient(client);
 const TABLE = 'campaign-ops-windows';
 const KEY = { provider: 'deltadna', account: 'campaign-ops/deltaslot-live', window: 'nightly' };
-const PK = 'WINDOW#deltadna#campaign-ops/deltaslot-live#nightly';
+const PK = 'WINDOWS#deltadna#campaign-ops/deltaslot-live';
+const SK_PREFIX = 'nightly#-#CAMPAIGN#';
 const AT = '2026-11-22T21:00:00.000Z';
 const AT_SECONDS = Date.parse(AT) / 1000;
 const DAY = 86_400;
@@ -35,7 +36,7 @@ const item = (overrides: Record<string, string> = {}): Record<string, AttributeV
   const fields = { ...INTENT, state: 'pausing', updatedAt: AT, ...overrides };
   return {
     pk: { S: PK },
-    sk: { S: `CAMPAIGN#${fields.campaignId}` },
+    sk: { S: `${SK_PREFIX}${fields.campaignId}` },
     campaignId: { S: fields.campaignId },
     name: { S: fields.name },
     before: { S: fields.before },
@@ -105,7 +106,7 @@ describe('Adapter: DynamoDbWindowStore', () => {
       expect(entry).toMatchObject({ runId: 'run-0', state: 'pausing' });
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(GetItemCommand, {
         TableName: TABLE,
-        Key: { pk: { S: PK }, sk: { S: 'CAMPAIGN#34751' } },
+        Key: { pk: { S: PK }, sk: { S: `${SK_PREFIX}34751` } },
         ConsistentRead: true,
       });
     });
@@ -160,7 +161,7 @@ describe('Adapter: DynamoDbWindowStore', () => {
       // Assess
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
         TableName: TABLE,
-        Key: { pk: { S: PK }, sk: { S: 'CAMPAIGN#34751' } },
+        Key: { pk: { S: PK }, sk: { S: `${SK_PREFIX}34751` } },
         UpdateExpression: 'SET #state = :paused, updatedAt = :at, expiresAt = :expiresAt',
         ConditionExpression: '#state IN (:pausing, :paused)',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -197,7 +198,7 @@ describe('Adapter: DynamoDbWindowStore', () => {
       // Assess
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(DeleteItemCommand, {
         TableName: TABLE,
-        Key: { pk: { S: PK }, sk: { S: 'CAMPAIGN#34751' } },
+        Key: { pk: { S: PK }, sk: { S: `${SK_PREFIX}34751` } },
         ConditionExpression: '#state = :pausing',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':pausing': { S: 'pausing' } },
@@ -245,9 +246,9 @@ describe('Adapter: DynamoDbWindowStore', () => {
   });
 
   describe('list', () => {
-    it('queries the window with consistent reads, page after page', async () => {
+    it("queries the window's sort-key prefix in the account's partition with consistent reads, page after page", async () => {
       // Prepare
-      const lastKey = { pk: { S: PK }, sk: { S: 'CAMPAIGN#1' } };
+      const lastKey = { pk: { S: PK }, sk: { S: `${SK_PREFIX}1` } };
       dynamo
         .on(QueryCommand)
         .resolvesOnce({ Items: [item({ campaignId: '1' })], LastEvaluatedKey: lastKey })
@@ -263,12 +264,37 @@ describe('Adapter: DynamoDbWindowStore', () => {
       ]);
       expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 1, {
         TableName: TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: PK } },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: SK_PREFIX } },
         ConsistentRead: true,
         ExclusiveStartKey: undefined,
       });
       expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: lastKey });
+    });
+
+    it("reads every window of the account with one Query of its partition, never a Scan, kinds told apart", async () => {
+      // Prepare
+      dynamo.on(QueryCommand).resolves({
+        Items: [
+          item({ campaignId: '1' }),
+          { ...item({ campaignId: '1' }), sk: { S: 'freeze#decision-point#CAMPAIGN#1' }, heldWith: { S: 'nightly' } },
+        ],
+      });
+
+      // Act
+      const listed = await store().listAccount({ provider: KEY.provider, account: KEY.account });
+
+      // Assess
+      expect(listed).toEqual([
+        { window: 'nightly', entry: expect.objectContaining({ campaignId: '1' }) },
+        { window: 'freeze', kind: 'decision-point', entry: expect.objectContaining({ campaignId: '1', heldWith: 'nightly' }) },
+      ]);
+      expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+      expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: PK } },
+        ConsistentRead: true,
+      });
     });
 
     it('names the item it cannot read', async () => {
@@ -279,7 +305,7 @@ describe('Adapter: DynamoDbWindowStore', () => {
       const attempt = store().list(KEY);
 
       // Assess
-      await expect(attempt).rejects.toThrow(`window item ${PK}/CAMPAIGN#34751: entry state "lost" is unknown`);
+      await expect(attempt).rejects.toThrow(`window item ${PK}/${SK_PREFIX}34751: entry state "lost" is unknown`);
     });
   });
 

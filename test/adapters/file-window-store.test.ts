@@ -34,7 +34,7 @@ describe('Adapter: FileWindowStore', () => {
     stateDir = await tempStateDir();
   });
 
-  it('keeps one JSON file per window under the state directory, with a name that cannot escape it', async () => {
+  it('keeps one JSON file per window in a directory per account, with names that cannot escape it', async () => {
     // Prepare
     const store = new FileWindowStore({ stateDir });
     const sneaky = { provider: 'ocamba', account: '../../etc', window: 'a/b:c' };
@@ -44,11 +44,10 @@ describe('Adapter: FileWindowStore', () => {
     await store.beginPause(sneaky, intent);
 
     // Assess
-    const files = (await readdir(join(stateDir, 'windows'))).sort();
-    expect(files).toEqual([
-      'deltadna.campaign-ops%2Fdeltaslot-live.nightly.json',
-      'ocamba.%2E%2E%2F%2E%2E%2Fetc.a%2Fb%3Ac.json',
-    ]);
+    const accounts = (await readdir(join(stateDir, 'windows'))).sort();
+    expect(accounts).toEqual(['deltadna.campaign-ops%2Fdeltaslot-live', 'ocamba.%2E%2E%2F%2E%2E%2Fetc']);
+    expect(await readdir(join(stateDir, 'windows', accounts[0]!))).toEqual(['nightly.json']);
+    expect(await readdir(join(stateDir, 'windows', accounts[1]!))).toEqual(['a%2Fb%3Ac.json']);
     const content = JSON.parse(await readFile(store.windowPath(key), 'utf8')) as { entries: WindowEntry[] };
     expect(content).toMatchObject({ version: 1, ...key, entries: [{ campaignId: '34751', runId: 'run-1', state: 'pausing', updatedAt: intent.at }] });
   });
@@ -66,10 +65,18 @@ describe('Adapter: FileWindowStore', () => {
     await store.acquire({ provider: 'ocamba', account }, 'run-1', 1_000);
 
     // Assess
-    const windows = await readdir(join(stateDir, 'windows'));
+    const accounts = await readdir(join(stateDir, 'windows'));
     const leases = await readdir(join(stateDir, 'leases'));
-    expect(windows).toHaveLength(2);
-    for (const name of [...windows, ...leases]) {
+    expect(accounts).toHaveLength(2);
+    for (const name of accounts) {
+      expect(name.length).toBeLessThanOrEqual(150);
+      expect(name).toMatch(/^ocamba\.campaign-ops%2Fhhhh.*-[0-9a-f]{32}$/);
+      const [file, ...more] = await readdir(join(stateDir, 'windows', name));
+      expect(more).toEqual([]);
+      expect(file!.length).toBeLessThanOrEqual(150 + '.json'.length);
+      expect(file).toMatch(/^n%2E%2E.*-[0-9a-f]{32}\.json$/);
+    }
+    for (const name of leases) {
       expect(name.length).toBeLessThanOrEqual(150 + '.json'.length);
       expect(name).toMatch(/^ocamba\.campaign-ops%2Fhhhh.*-[0-9a-f]{32}\.json$/);
     }
@@ -85,7 +92,8 @@ describe('Adapter: FileWindowStore', () => {
     await store.acquire({ provider: 'deltadna', account: key.account }, 'run-1', 1_000);
 
     // Assess
-    expect(await readdir(join(stateDir, 'windows'))).toEqual(['deltadna.campaign-ops%2Fdeltaslot-live.nightly.json']);
+    expect(await readdir(join(stateDir, 'windows'))).toEqual(['deltadna.campaign-ops%2Fdeltaslot-live']);
+    expect(await readdir(join(stateDir, 'windows', 'deltadna.campaign-ops%2Fdeltaslot-live'))).toEqual(['nightly.json']);
     expect(await readdir(join(stateDir, 'leases'))).toEqual(['deltadna.campaign-ops%2Fdeltaslot-live.json']);
   });
 

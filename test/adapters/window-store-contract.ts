@@ -149,6 +149,48 @@ const windowStoreContract = (implementation: string, makeStore: StoreFactory): v
       expect(await store.list(otherAccount)).toEqual([]);
     });
 
+    it('lists every window and kind of an account in one read, and nothing of another account', async () => {
+      // Prepare
+      const freeze = { ...key, window: 'freeze' };
+      const nightlyDecisionPoint = { ...key, kind: 'decision-point' };
+      const prefixed = { ...key, window: 'nightly2' };
+      await store.beginPause(key, intent('7', 'run-1'));
+      await store.beginPause(nightlyDecisionPoint, intent('7', 'run-1', 'scheduled'));
+      await store.beginPause(freeze, { ...intent('7', 'run-2', 'running'), heldWith: 'nightly' });
+      await store.beginPause(prefixed, intent('8', 'run-3'));
+      await store.beginPause({ ...key, account: `${key.account}-b` }, intent('9', 'run-4'));
+
+      // Act
+      const listed = await store.listAccount({ provider: key.provider, account: key.account });
+
+      // Assess
+      const seen = listed.map(({ window, kind, entry }) => [window, kind ?? '-', entry.campaignId, entry.before, entry.heldWith ?? '-']).sort();
+      expect(seen).toEqual([
+        ['freeze', '-', '7', 'running', 'nightly'],
+        ['nightly', '-', '7', 'running', '-'],
+        ['nightly', 'decision-point', '7', 'scheduled', '-'],
+        ['nightly2', '-', '8', 'running', '-'],
+      ]);
+      // One window's own listing stays its own: neither "nightly2" nor the decision-point entries.
+      expect((await store.list(key)).map((entry) => entry.campaignId)).toEqual(['7']);
+      expect(await store.listAccount({ provider: key.provider, account: `${key.account}-none` })).toEqual([]);
+    });
+
+    it('keeps the window an entry joined, and the reason another window closed it', async () => {
+      // Prepare
+      const freeze = { ...key, window: 'freeze' };
+      await store.beginPause(freeze, { ...intent('7', 'run-2', 'scheduled'), heldWith: 'nightly' });
+      await store.confirmPaused(freeze, '7', at());
+
+      // Act
+      await store.markResumed(freeze, '7', at(), 'resumed by window nightly with scope "selection"');
+
+      // Assess
+      expect(await store.list(freeze)).toEqual([
+        expect.objectContaining({ state: 'resumed', before: 'scheduled', heldWith: 'nightly', closedReason: 'resumed by window nightly with scope "selection"' }),
+      ]);
+    });
+
     it('gives 20 concurrent runs pausing the same campaign one entry, the same for all', async () => {
       // Prepare
       const runs = Array.from({ length: 20 }, (_, i) => intent('7', `run-${i}`, i % 2 === 0 ? 'running' : 'scheduled'));

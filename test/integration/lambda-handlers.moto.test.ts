@@ -76,7 +76,7 @@ const drainEvents = async (): Promise<Envelope[]> => {
 
 const windowItems = async (provider: string, account: string, window: string) => {
   const { Items = [] } = await clients.dynamo.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }));
-  return Items.filter((i) => i.pk?.S === `WINDOW#${provider}#${account}#${window}`)
+  return Items.filter((i) => i.pk?.S === `WINDOWS#${provider}#${account}` && i.sk?.S?.startsWith(`${window}#-#CAMPAIGN#`))
     .map((i) => ({ campaignId: i.campaignId?.S, state: i.state?.S, before: i.before?.S, expiresAt: Number(i.expiresAt?.N) }))
     .sort((a, b) => String(a.campaignId).localeCompare(String(b.campaignId)));
 };

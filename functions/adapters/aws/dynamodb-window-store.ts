@@ -1,9 +1,12 @@
 /**
  * WindowStore and AccountLease on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
  *
- *   WINDOW#<provider>#<account>#<window>[#<kind>] / CAMPAIGN#<campaignId>   one entry of a window
- *   LOCK#<provider>#<account>            / LOCK                    the account's lease
+ *   WINDOWS#<provider>#<account> / <window>#<kind or ->#CAMPAIGN#<campaignId>   one entry of a window
+ *   LOCK#<provider>#<account>    / LOCK                                        the account's lease
  *
+ * Every window of an account shares one partition, so one Query (never a Scan) reads the holds of all
+ * of them; one window is read with begins_with on its sort-key prefix. Window names, kinds, providers and
+ * secret names cannot contain "#", so the parts cannot run into each other.
  * Every change is one conditional write, so concurrent runs of the same window can neither lose nor
  * double an entry: the rules are those of ../window-entries.ts, written as condition expressions.
  */
@@ -18,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { WindowEntryState } from '../../core/ports.js';
-import type { AccountLease, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, AccountScope, AccountWindowEntry, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   ENTRY_TTL_DAYS_DEFAULT,
   WindowStateError,
@@ -51,9 +54,12 @@ const BEGIN_PAUSE_ATTEMPTS = 5;
 let sharedClient: DynamoDBClient | undefined;
 const defaultDynamoDbClient = (): DynamoDBClient => (sharedClient ??= new DynamoDBClient({}));
 
-/** A kind other than the vendor's default gets its own partition (a window name cannot hold "#"). */
-const windowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
-const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
+const accountPk = (scope: AccountScope): string => `WINDOWS#${scope.provider}#${scope.account}`;
+/** Where a sort key says "the vendor's default kind", which has no kind in its WindowKey. */
+const DEFAULT_KIND = '-';
+/** A window's sort-key prefix; ids of two kinds may be equal, so the kind is part of it. */
+const windowPrefix = (key: WindowKey): string => `${key.window}#${key.kind ?? DEFAULT_KIND}#CAMPAIGN#`;
+const itemKey = (key: WindowKey, campaignId: string): Item => ({ pk: s(accountPk(key)), sk: s(`${windowPrefix(key)}${campaignId}`) });
 // A lease's item keeps its LOCK keys: tables already deployed hold leases under them.
 const leasePk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
 const LEASE_SK = 'LOCK';
@@ -62,8 +68,7 @@ const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
 const toItem = (key: WindowKey, entry: WindowEntry, expiresAt: number): Item => ({
-  pk: s(windowPk(key)),
-  sk: s(campaignSk(entry.campaignId)),
+  ...itemKey(key, entry.campaignId),
   campaignId: s(entry.campaignId),
   name: s(entry.name),
   before: s(entry.before),
@@ -71,6 +76,7 @@ const toItem = (key: WindowKey, entry: WindowEntry, expiresAt: number): Item => 
   state: s(entry.state),
   runId: s(entry.runId),
   updatedAt: s(entry.updatedAt),
+  ...(entry.heldWith !== undefined ? { heldWith: s(entry.heldWith) } : {}),
   expiresAt: n(expiresAt),
 });
 
@@ -134,7 +140,7 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+          Key: itemKey(key, campaignId),
           UpdateExpression: 'SET #state = :paused, updatedAt = :at, expiresAt = :expiresAt',
           ConditionExpression: '#state IN (:pausing, :paused)',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -161,7 +167,7 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
       await this.#client.send(
         new DeleteItemCommand({
           TableName: this.#table,
-          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+          Key: itemKey(key, campaignId),
           ConditionExpression: '#state = :pausing',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':pausing': s(WindowEntryState.pausing) },
@@ -173,19 +179,20 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
     }
   }
 
-  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+  async markResumed(key: WindowKey, campaignId: string, at: string, reason?: string): Promise<void> {
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
-          UpdateExpression: 'SET #state = :resumed, updatedAt = :at, expiresAt = :expiresAt',
+          Key: itemKey(key, campaignId),
+          UpdateExpression: `SET #state = :resumed, updatedAt = :at, expiresAt = :expiresAt${reason !== undefined ? ', closedReason = :reason' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':resumed': s(WindowEntryState.resumed),
             ':at': s(at),
             ':expiresAt': n(this.#expiry({ state: WindowEntryState.resumed, updatedAt: at })),
+            ...(reason !== undefined ? { ':reason': s(reason) } : {}),
           },
         }),
       );
@@ -196,22 +203,20 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
   }
 
   async list(key: WindowKey): Promise<WindowEntry[]> {
-    const entries: WindowEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': s(windowPk(key)) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(fromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return entries;
+    const items = await this.#query('pk = :pk AND begins_with(sk, :prefix)', { ':pk': s(accountPk(key)), ':prefix': s(windowPrefix(key)) });
+    return items.map(fromItem);
+  }
+
+  async listAccount(scope: AccountScope): Promise<AccountWindowEntry[]> {
+    const items = await this.#query('pk = :pk', { ':pk': s(accountPk(scope)) });
+    return items.map((item) => {
+      const sk = item['sk']?.S ?? '';
+      const [window, kind] = sk.split('#');
+      if (window === undefined || kind === undefined || !sk.startsWith(`${window}#${kind}#CAMPAIGN#`)) {
+        throw new WindowStateError(`window item ${String(item['pk']?.S)}/${sk}: the sort key does not name a window`);
+      }
+      return { window, ...(kind !== DEFAULT_KIND ? { kind } : {}), entry: fromItem(item) };
+    });
   }
 
   async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
@@ -259,11 +264,31 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
     const output = await this.#client.send(
       new GetItemCommand({
         TableName: this.#table,
-        Key: { pk: s(windowPk(key)), sk: s(campaignSk(campaignId)) },
+        Key: itemKey(key, campaignId),
         ConsistentRead: true,
       }),
     );
     return output.Item === undefined ? undefined : fromItem(output.Item);
+  }
+
+  /** Every item of a Query, page after page; consistent, so a run sees what the run before it wrote. */
+  async #query(condition: string, values: Item): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
   }
 
   #expiry(entry: Pick<WindowEntry, 'state' | 'updatedAt'>): number {

@@ -1,9 +1,11 @@
 /**
  * WindowStore and AccountLease in files under the state directory (default `.campaign-ops/`):
  *
- *   windows/<provider>.<account>.<window>.json   one window's entries
- *   leases/<provider>.<account>.json             the account's lease
+ *   windows/<provider>.<account>/<window>[.<kind>].json   one window's entries, a directory per account
+ *   leases/<provider>.<account>.json                      the account's lease
  *
+ * A directory per account, so a run reads every window of its account (the holds of other windows) with
+ * one listing and no file of another account.
  * Each part percent-encoded; a name longer than 150 characters keeps a readable head and a digest of the
  * whole, so no secret or window name can overflow the file system's limit on a name.
  *
@@ -12,9 +14,9 @@
  * ../window-entries.ts, shared with the DynamoDB and memory stores. A window keeps one entry per campaign,
  * so its file stays small without expiry.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AccountLease, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, AccountScope, AccountWindowEntry, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   WindowStateError,
   canForget,
@@ -80,7 +82,7 @@ class FileWindowStore implements WindowStore, AccountLease {
 
   /** The file that holds a window's entries. */
   windowPath(key: WindowKey): string {
-    return join(this.stateDir, 'windows', stateFileName([key.provider, key.account, key.window, ...(key.kind !== undefined ? [key.kind] : [])], '.json'));
+    return join(this.#accountDir(key), stateFileName([key.window, ...(key.kind !== undefined ? [key.kind] : [])], '.json'));
   }
 
   async beginPause(key: WindowKey, intent: PauseIntent): Promise<WindowEntry> {
@@ -106,9 +108,9 @@ class FileWindowStore implements WindowStore, AccountLease {
     });
   }
 
-  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+  async markResumed(key: WindowKey, campaignId: string, at: string, reason?: string): Promise<void> {
     await this.#change(key, (entries) => {
-      const resumed = resumeEntry(entries.get(campaignId), at);
+      const resumed = resumeEntry(entries.get(campaignId), at, reason);
       if (resumed !== undefined) entries.set(campaignId, resumed);
       return { result: undefined, changed: resumed !== undefined };
     });
@@ -117,6 +119,31 @@ class FileWindowStore implements WindowStore, AccountLease {
   /** Reads without the lock: writes are atomic renames, so the file is always whole. */
   async list(key: WindowKey): Promise<WindowEntry[]> {
     return [...(await this.#read(key)).values()];
+  }
+
+  /** Every window file of the account, read without locks as `list` is; the key comes from each file. */
+  async listAccount(scope: AccountScope): Promise<AccountWindowEntry[]> {
+    const dir = this.#accountDir(scope);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+    const found: AccountWindowEntry[] = [];
+    // Only window files: lock and temporary files end otherwise.
+    for (const name of names.filter((each) => each.endsWith('.json')).sort()) {
+      const path = join(dir, name);
+      const raw = await readJson(path);
+      if (raw === undefined) continue;
+      const { window, kind } = raw as { window?: unknown; kind?: unknown };
+      if (typeof window !== 'string' || (kind !== undefined && typeof kind !== 'string')) {
+        throw new WindowStateError(`state file ${path} does not name its window; fix or remove it`);
+      }
+      for (const entry of this.#entriesOf(raw, path).values()) found.push({ window, ...(kind !== undefined ? { kind } : {}), entry });
+    }
+    return found;
   }
 
   async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
@@ -145,6 +172,10 @@ class FileWindowStore implements WindowStore, AccountLease {
     );
   }
 
+  #accountDir(scope: AccountScope): string {
+    return join(this.stateDir, 'windows', stateFileName([scope.provider, scope.account], ''));
+  }
+
   #leasePath(scope: { provider: string; account: string }): string {
     return join(this.stateDir, 'leases', stateFileName([scope.provider, scope.account], '.json'));
   }
@@ -159,7 +190,10 @@ class FileWindowStore implements WindowStore, AccountLease {
 
   async #read(key: WindowKey): Promise<Map<string, WindowEntry>> {
     const path = this.windowPath(key);
-    const raw = await readJson(path);
+    return this.#entriesOf(await readJson(path), path);
+  }
+
+  #entriesOf(raw: unknown, path: string): Map<string, WindowEntry> {
     const entries = new Map<string, WindowEntry>();
     if (raw === undefined) return entries;
     const list = (raw as { entries?: unknown }).entries;

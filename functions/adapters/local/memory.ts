@@ -4,6 +4,8 @@
  */
 import type {
   AccountLease,
+  AccountScope,
+  AccountWindowEntry,
   CachedToken,
   PauseIntent,
   TokenCache,
@@ -20,11 +22,18 @@ interface MemoryWindowStoreOptions {
 }
 
 // JSON of the parts: unambiguous whatever characters they hold.
-const windowId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window, key.kind ?? null]);
-const scopeId = (scope: { provider: string; account: string }): string => JSON.stringify([scope.provider, scope.account]);
+const windowId = (key: WindowKey): string => JSON.stringify([key.window, key.kind ?? null]);
+const scopeId = (scope: AccountScope): string => JSON.stringify([scope.provider, scope.account]);
+
+/** One window's entries, with its key. */
+interface WindowEntries {
+  readonly key: WindowKey;
+  readonly entries: Map<string, WindowEntry>;
+}
 
 class MemoryWindowStore implements WindowStore, AccountLease {
-  readonly #windows = new Map<string, Map<string, WindowEntry>>();
+  /** Account, then window and kind: the account's windows are read together, as DynamoDB's one Query does. */
+  readonly #accounts = new Map<string, Map<string, WindowEntries>>();
   readonly #leases = new Map<string, Lease>();
   readonly #now: () => number;
 
@@ -49,9 +58,9 @@ class MemoryWindowStore implements WindowStore, AccountLease {
     if (canForget(entries.get(campaignId))) entries.delete(campaignId);
   }
 
-  async markResumed(key: WindowKey, campaignId: string, at: string): Promise<void> {
+  async markResumed(key: WindowKey, campaignId: string, at: string, reason?: string): Promise<void> {
     const entries = this.#entries(key);
-    const resumed = resumeEntry(entries.get(campaignId), at);
+    const resumed = resumeEntry(entries.get(campaignId), at, reason);
     if (resumed !== undefined) entries.set(campaignId, resumed);
   }
 
@@ -59,24 +68,36 @@ class MemoryWindowStore implements WindowStore, AccountLease {
     return [...this.#entries(key).values()].map((entry) => ({ ...entry }));
   }
 
-  async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {
+  async listAccount(scope: AccountScope): Promise<AccountWindowEntry[]> {
+    const windows = this.#accounts.get(scopeId(scope))?.values() ?? [];
+    return [...windows].flatMap(({ key, entries }) =>
+      [...entries.values()].map((entry) => ({ window: key.window, ...(key.kind !== undefined ? { kind: key.kind } : {}), entry: { ...entry } })),
+    );
+  }
+
+  async acquire(scope: AccountScope, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.#now();
     if (!leaseAvailable(this.#leases.get(scopeId(scope)), holder, now)) return false;
     this.#leases.set(scopeId(scope), { holder, expiresAtMs: now + ttlMs });
     return true;
   }
 
-  async release(scope: { provider: string; account: string }, holder: string): Promise<void> {
+  async release(scope: AccountScope, holder: string): Promise<void> {
     if (this.#leases.get(scopeId(scope))?.holder === holder) this.#leases.delete(scopeId(scope));
   }
 
   #entries(key: WindowKey): Map<string, WindowEntry> {
-    let entries = this.#windows.get(windowId(key));
-    if (entries === undefined) {
-      entries = new Map();
-      this.#windows.set(windowId(key), entries);
+    let windows = this.#accounts.get(scopeId(key));
+    if (windows === undefined) {
+      windows = new Map();
+      this.#accounts.set(scopeId(key), windows);
     }
-    return entries;
+    let window = windows.get(windowId(key));
+    if (window === undefined) {
+      window = { key: { provider: key.provider, account: key.account, window: key.window, ...(key.kind !== undefined ? { kind: key.kind } : {}) }, entries: new Map() };
+      windows.set(windowId(key), window);
+    }
+    return window.entries;
   }
 }
 
