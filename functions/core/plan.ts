@@ -1,6 +1,13 @@
 /**
  * The pure decision for each campaign: what a window does to it, and why. No I/O here, so every rule
- * ("people win", opt-outs, drafts) is a function of what was read and can be tested as such.
+ * ("people win", opt-outs, drafts, windows holding together) is a function of what was read and can be
+ * tested as such.
+ *
+ * Windows of this tool compose; people still win. A campaign paused by one open window is *held* by it.
+ * Another window finding it paused joins the hold (its own entry, with the `before` of the first window)
+ * instead of taking it for a person's pause; a window resuming a campaign another open window still holds
+ * lets go and leaves it paused; the last to let go resumes it. A campaign paused with no open entry of
+ * any window is a person's (or another tool's) and no window resumes it.
  */
 import { CampaignStatus, type Campaign } from './campaign.js';
 import type { WindowEntry } from './ports.js';
@@ -17,6 +24,16 @@ interface Decision {
   readonly closeEntry?: boolean;
   /** For `none`: an open `pausing` entry whose pause did take effect (found paused). */
   readonly confirmEntry?: boolean;
+  /** For `none`: the hold this window joins (it records its own entry, with the holder's `before`). */
+  readonly joinHold?: Holder;
+  /** For `resume` with scope "selection": the other windows' holds the operator overrides, to be closed. */
+  readonly closeHolds?: readonly Holder[];
+}
+
+/** Another window of the account holding the campaign: its open entry for the same campaign of the same kind. */
+interface Holder {
+  readonly window: string;
+  readonly entry: WindowEntry;
 }
 
 interface CampaignFacts {
@@ -28,9 +45,22 @@ interface CampaignFacts {
   /** Named by id in the request. */
   readonly named: boolean;
   readonly window: string;
+  /** Other windows holding the campaign (open entries only), as read at the start of the run. */
+  readonly holders: readonly Holder[];
 }
 
 const isOpen = (entry: WindowEntry | undefined): entry is WindowEntry => entry !== undefined && entry.state !== 'resumed';
+
+/** "window freeze, window weekend": who holds a campaign, for a reason. */
+const windowsOf = (holders: readonly Holder[]): string => holders.map((holder) => `window ${holder.window}`).join(', ');
+
+/** The holder to join: one that paused the campaign itself rather than joining, when there is one. */
+const holderToJoin = (holders: readonly Holder[]): Holder | undefined => holders.find((holder) => holder.entry.heldWith === undefined) ?? holders[0];
+
+const heldWithReason = (holder: Holder): string =>
+  holder.entry.heldWith === undefined
+    ? `held with window ${holder.window}, which paused it`
+    : `held with window ${holder.window}, which holds it since window ${holder.entry.heldWith} paused it`;
 
 const protectedFrom = (facts: CampaignFacts): Decision | undefined => {
   if (facts.optOut) return { act: Act.none, reason: facts.optOut };
@@ -45,17 +75,24 @@ const unknownStatus = (campaign: Campaign): Decision => ({
 });
 
 const decidePause = (facts: CampaignFacts): Decision => {
-  const { campaign, entry, window } = facts;
+  const { campaign, entry, window, holders } = facts;
   const protection = protectedFrom(facts);
   if (protection) return protection;
   switch (campaign.status) {
     case CampaignStatus.running:
     case CampaignStatus.scheduled:
       return { act: Act.pause, reason: `${campaign.status}: paused for window ${window}` };
-    case CampaignStatus.paused:
-      return isOpen(entry)
-        ? { act: Act.none, reason: `already paused by window ${window}`, confirmEntry: entry.state === 'pausing' }
-        : { act: Act.none, reason: `already paused before window ${window} (by a person or another tool): the window will not resume it` };
+    case CampaignStatus.paused: {
+      if (isOpen(entry)) {
+        const also = holders.length > 0 ? ` (also held by ${windowsOf(holders)})` : '';
+        return { act: Act.none, reason: `already paused by window ${window}${also}`, confirmEntry: entry.state === 'pausing' };
+      }
+      // Paused by another window of this tool, not by a person: hold it together, so it stays paused
+      // until the last window holding it lets go.
+      const holder = holderToJoin(holders);
+      if (holder) return { act: Act.none, joinHold: holder, reason: `${heldWithReason(holder)} (was ${holder.entry.before}): window ${window} holds it too` };
+      return { act: Act.none, reason: `already paused before window ${window} (by a person or another tool): the window will not resume it` };
+    }
     case CampaignStatus.draft:
     case CampaignStatus.ended:
       // Named explicitly: the operator asked for this one, so the vendor's own refusal is reported.
@@ -78,7 +115,11 @@ const decideWindowResume = (facts: CampaignFacts): Decision => {
   if (protection) return { ...protection, reason: `${protection.reason}: left paused` };
   switch (campaign.status) {
     case CampaignStatus.paused:
-      return { act: Act.resume, reason: `paused by window ${window} (was ${entry.before}): resumed` };
+      // Another window still holds it: let go of this window's hold only; the last to let go resumes it.
+      if (facts.holders.length > 0) return { act: Act.none, closeEntry: true, reason: `still held by ${windowsOf(facts.holders)}: window ${window} lets go, left paused` };
+      return entry.heldWith === undefined
+        ? { act: Act.resume, reason: `paused by window ${window} (was ${entry.before}): resumed` }
+        : { act: Act.resume, reason: `held by window ${window} since window ${entry.heldWith} paused it (was ${entry.before}), the last to let go: resumed` };
     case CampaignStatus.running:
     case CampaignStatus.scheduled:
       return entry.state === 'pausing'
@@ -100,7 +141,10 @@ const decideSelectionResume = (facts: CampaignFacts): Decision => {
   if (protection) return protection;
   switch (campaign.status) {
     case CampaignStatus.paused:
-      return { act: Act.resume, reason: 'paused and selected (scope "selection"): resumed' };
+      // An operator's explicit override: resumed whatever holds it, and the other windows' holds closed.
+      return facts.holders.length > 0
+        ? { act: Act.resume, closeHolds: facts.holders, reason: `paused and selected (scope "selection"): resumed, overriding the hold of ${windowsOf(facts.holders)}` }
+        : { act: Act.resume, reason: 'paused and selected (scope "selection"): resumed' };
     case CampaignStatus.unknown:
       return unknownStatus(campaign);
     default:
@@ -109,4 +153,4 @@ const decideSelectionResume = (facts: CampaignFacts): Decision => {
 };
 
 export { Act, decidePause, decideWindowResume, decideSelectionResume, isOpen };
-export type { Decision, CampaignFacts };
+export type { Decision, CampaignFacts, Holder };

@@ -6,7 +6,7 @@ import { AccountBusyError, holdAccount } from './account-lease.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { resolveEnvironment } from './environments.js';
 import { describeError, isRetryable, VendorError } from './errors.js';
-import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
+import { Act, decidePause, decideSelectionResume, decideWindowResume, isOpen, type CampaignFacts, type Decision, type Holder } from './plan.js';
 import { noTelemetry, silentLog, type AccountLease, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
 import { WindowAction, type WindowRequest } from './request.js';
@@ -78,6 +78,9 @@ const decide = (request: WindowRequest, facts: CampaignFacts): Decision => {
       return unreachable(request.action);
   }
 };
+
+/** What a resume returns a campaign to: the status before the first window paused it, as far as the entries know. */
+const restoredStatus = (facts: CampaignFacts): Campaign['status'] => facts.entry?.before ?? facts.holders[0]?.entry.before ?? CampaignStatus.running;
 
 /** One campaign of one kind: ids of two kinds (deltaDNA's event-triggered and decision-point) may be equal. */
 const refOf = (kind: string | undefined, id: string): string => `${kind ?? ''}:${id}`;
@@ -158,10 +161,19 @@ class WindowRun {
 
   async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
-    // The window state first: an unreadable state stops the run before any vendor request.
+    // The window state first: an unreadable state stops the run before any vendor request. One read of
+    // every window of the account: this window's entries, and the campaigns other windows hold. Runs of
+    // one account are serialized by the account lease (account-lease.ts, taken before this read), so
+    // what the other windows hold, read here at the start, stays true while this run lasts.
     const entries = new Map<string, KindEntry>();
-    for (const kind of this.#kinds) {
-      for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });
+    const holders = new Map<string, Holder[]>();
+    for (const { window, kind: keyKind, entry } of await store.listAccount({ provider: this.#key.provider, account: this.#key.account })) {
+      // Holds compose within one kind of campaign only: ids of two kinds may be equal.
+      const kind = keyKind ?? provider.defaultKind;
+      if (!this.#kinds.includes(kind)) continue;
+      const ref = refOf(kind, entry.campaignId);
+      if (window === this.#key.window) entries.set(ref, { kind, entry });
+      else if (isOpen(entry)) holders.set(ref, [...(holders.get(ref) ?? []), { window, entry }].sort((a, b) => a.window.localeCompare(b.window)));
     }
     const ref = this.#request.select.environment;
     const environmentId = ref ? await resolveEnvironment(provider, ref, { name: 'select.environment' }) : undefined;
@@ -195,11 +207,11 @@ class WindowRun {
       for (const [ref, { kind, entry }] of entries) if (!seen.has(ref)) missing.set(ref, { kind, id: entry.campaignId });
     }
 
-    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, selection), listed: true, selection }));
+    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, holders, selection), listed: true, selection }));
     for (const { kind, id } of missing.values()) {
       const name = entries.get(refOf(kind, id))?.entry.name ?? '';
       const campaign: Campaign = { id, name, status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [], ...(kind !== undefined ? { kind } : {}) };
-      candidates.push({ facts: { ...this.#facts(campaign, entries, selection), named: true }, listed: false, selection });
+      candidates.push({ facts: { ...this.#facts(campaign, entries, holders, selection), named: true }, listed: false, selection });
     }
     return { candidates, listingComplete };
   }
@@ -216,10 +228,11 @@ class WindowRun {
     return kind === undefined || kind === this.#deps.provider.defaultKind ? this.#key : { ...this.#key, kind };
   }
 
-  #facts(campaign: Campaign, entries: Map<string, KindEntry>, selection: ReturnType<typeof compileSelection>): CampaignFacts {
+  #facts(campaign: Campaign, entries: Map<string, KindEntry>, holders: Map<string, Holder[]>, selection: ReturnType<typeof compileSelection>): CampaignFacts {
     return {
       campaign,
       entry: entries.get(refOf(campaign.kind, campaign.id))?.entry,
+      holders: holders.get(refOf(campaign.kind, campaign.id)) ?? [],
       optOut: optOutReason(campaign),
       excluded: selection.excluded(campaign),
       named: selection.named(campaign),
@@ -270,7 +283,7 @@ class WindowRun {
         return this.#pause(campaign, facts, decision, base);
       case Act.resume:
         if (this.#request.dryRun) {
-          return { ...base, after: facts.entry?.before ?? CampaignStatus.running, outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
+          return { ...base, after: restoredStatus(facts), outcome: Outcome.planned, detail: `dry run: ${decision.reason}` };
         }
         return this.#resume(campaign, facts, decision, base);
       default:
@@ -283,6 +296,27 @@ class WindowRun {
     const key = this.#keyFor(facts.campaign.kind);
     if (decision.confirmEntry) await this.#deps.store.confirmPaused(key, facts.campaign.id, at);
     if (decision.closeEntry) await this.#deps.store.markResumed(key, facts.campaign.id, at);
+    if (decision.joinHold) {
+      // This window holds it too, from what the first window saw: whoever lets go last restores that.
+      const { window, entry } = decision.joinHold;
+      await this.#deps.store.beginPause(key, {
+        campaignId: facts.campaign.id,
+        name: facts.campaign.name,
+        before: entry.before,
+        beforeVendorStatus: entry.beforeVendorStatus,
+        runId: this.#deps.runId,
+        at,
+        heldWith: window,
+      });
+      await this.#deps.store.confirmPaused(key, facts.campaign.id, at);
+    }
+  }
+
+  /** A `scope: "selection"` resume overrides other windows' holds: their entries are closed, saying why. */
+  async #closeHolds(campaign: Campaign, holders: readonly Holder[]): Promise<void> {
+    const at = this.#now().toISOString();
+    const reason = `resumed by window ${this.#key.window} with scope "selection" (run ${this.#deps.runId})`;
+    for (const { window } of holders) await this.#deps.store.markResumed({ ...this.#keyFor(campaign.kind), window }, campaign.id, at, reason);
   }
 
   async #pause(campaign: Campaign, facts: CampaignFacts, decision: Decision, base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>): Promise<CampaignOutcome> {
@@ -322,7 +356,7 @@ class WindowRun {
 
   async #resume(campaign: Campaign, facts: CampaignFacts, decision: Decision, base: Omit<CampaignOutcome, 'after' | 'outcome' | 'detail'>): Promise<CampaignOutcome> {
     const { store, provider } = this.#deps;
-    const after = facts.entry?.before ?? CampaignStatus.running;
+    const after = restoredStatus(facts);
     try {
       await provider.resume(campaign);
     } catch (error) {
@@ -338,6 +372,7 @@ class WindowRun {
       // Running again: our earlier attempt (a retried call) or a concurrent run resumed it.
     }
     if (facts.entry) await store.markResumed(this.#keyFor(campaign.kind), campaign.id, this.#now().toISOString());
+    if (decision.closeHolds) await this.#closeHolds(campaign, decision.closeHolds);
     return { ...base, after, outcome: Outcome.changed, detail: decision.reason };
   }
 

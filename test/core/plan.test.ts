@@ -50,7 +50,7 @@ const factsOf = (c: Case): CampaignFacts => {
           runId: 'run-1',
           updatedAt: '2026-12-28T22:00:00.000Z',
         };
-  return { campaign, entry, optOut: c.optOut ? OPT_OUT : undefined, excluded: c.excluded, named: c.named, window: 'nightly' };
+  return { campaign, entry, optOut: c.optOut ? OPT_OUT : undefined, excluded: c.excluded, named: c.named, window: 'nightly', holders: [] };
 };
 
 /** What the operator expects, written as the documented rules (docs/contracts.md) rather than as the code's branches. */
