@@ -221,3 +221,148 @@ describe('Function: isOpen', () => {
     expect(result).toBe(expected);
   });
 });
+
+describe('Function: decidePause, decideWindowResume and decideSelectionResume with other windows holding', () => {
+  const entryOf = (state: WindowEntry['state'], overrides: Partial<WindowEntry> = {}): WindowEntry => ({
+    campaignId: '34750',
+    name: 'Spin wheel',
+    before: 'scheduled',
+    beforeVendorStatus: 'SCHEDULED',
+    state,
+    runId: 'run-1',
+    updatedAt: '2026-12-28T22:00:00.000Z',
+    ...overrides,
+  });
+  const facts = (status: CampaignStatus, entry: WindowEntry | undefined, holders: CampaignFacts['holders'], window = 'freeze'): CampaignFacts => ({
+    ...factsOf({ status, entry: 'none', optOut: false, excluded: false, named: false }),
+    entry,
+    holders,
+    window,
+  });
+  const nightly = { window: 'nightly', entry: entryOf('paused') };
+
+  it('joins the hold of a window that paused the campaign, copying its before, with no vendor call', () => {
+    // Act
+    const decision = decidePause(facts('paused', undefined, [nightly]));
+
+    // Assess
+    expect(decision).toEqual({
+      act: 'none',
+      joinHold: nightly,
+      reason: 'held with window nightly, which paused it (was scheduled): window freeze holds it too',
+    });
+  });
+
+  it('joins a holder whose own pause is still pausing (a killed run): the campaign is found paused', () => {
+    // Prepare
+    const killed = { window: 'nightly', entry: entryOf('pausing') };
+
+    // Act
+    const decision = decidePause(facts('paused', undefined, [killed]));
+
+    // Assess
+    expect(decision).toMatchObject({ act: 'none', joinHold: killed });
+  });
+
+  it('joins the window that paused it rather than one that joined, and names the first window either way', () => {
+    // Prepare
+    const joined = { window: 'freeze', entry: entryOf('paused', { heldWith: 'nightly' }) };
+
+    // Act
+    const preferring = decidePause(facts('paused', undefined, [joined, nightly], 'weekend'));
+    const onlyJoined = decidePause(facts('paused', undefined, [joined], 'weekend'));
+
+    // Assess
+    expect(preferring.joinHold).toBe(nightly);
+    expect(onlyJoined).toMatchObject({ joinHold: joined, reason: expect.stringContaining('held with window freeze, which holds it since window nightly paused it') });
+  });
+
+  it('leaves a campaign paused with no open entry of any window: a person paused it, no window holds it', () => {
+    // Act
+    const decision = decidePause(facts('paused', undefined, []));
+
+    // Assess
+    expect(decision.joinHold).toBeUndefined();
+    expect(decision.reason).toContain('already paused before window freeze (by a person or another tool)');
+  });
+
+  it('a re-run of a window already holding it changes nothing and says who else holds it', () => {
+    // Act
+    const decision = decidePause(facts('paused', entryOf('paused', { heldWith: 'nightly' }), [nightly]));
+
+    // Assess
+    expect(decision).toEqual({ act: 'none', confirmEntry: false, reason: 'already paused by window freeze (also held by window nightly)' });
+  });
+
+  it('opt-outs and exclude still win over a hold', () => {
+    // Act
+    const decision = decidePause({ ...facts('paused', undefined, [nightly]), optOut: OPT_OUT });
+
+    // Assess
+    expect(decision).toEqual({ act: 'none', reason: OPT_OUT });
+  });
+
+  it('pauses a running campaign itself even if another window has an open entry (a person resumed it during that window)', () => {
+    // Act
+    const decision = decidePause(facts('running', undefined, [nightly]));
+
+    // Assess
+    expect(decision.act).toBe('pause');
+    expect(decision.joinHold).toBeUndefined();
+  });
+
+  it('a window resuming a campaign another window still holds lets go and leaves it paused', () => {
+    // Act
+    const decision = decideWindowResume(facts('paused', entryOf('paused'), [{ window: 'freeze', entry: entryOf('paused', { heldWith: 'nightly' }) }], 'nightly'));
+
+    // Assess
+    expect(decision).toEqual({ act: 'none', closeEntry: true, reason: 'still held by window freeze: window nightly lets go, left paused' });
+  });
+
+  it('names every window still holding it', () => {
+    // Act
+    const decision = decideWindowResume(
+      facts('paused', entryOf('paused'), [{ window: 'freeze', entry: entryOf('paused') }, { window: 'weekend', entry: entryOf('pausing') }], 'nightly'),
+    );
+
+    // Assess
+    expect(decision.reason).toContain('still held by window freeze, window weekend');
+  });
+
+  it('the last window to let go resumes it, saying whose pause it held', () => {
+    // Act
+    const joined = decideWindowResume(facts('paused', entryOf('paused', { heldWith: 'nightly' }), []));
+    const first = decideWindowResume(facts('paused', entryOf('paused'), [], 'nightly'));
+
+    // Assess
+    expect(joined).toEqual({ act: 'resume', reason: 'held by window freeze since window nightly paused it (was scheduled), the last to let go: resumed' });
+    expect(first).toEqual({ act: 'resume', reason: 'paused by window nightly (was scheduled): resumed' });
+  });
+
+  it('what a person did during the windows wins over every hold: running or ended, each window closes its own entry', () => {
+    // Act
+    const running = decideWindowResume(facts('running', entryOf('paused'), [nightly]));
+    const ended = decideWindowResume(facts('ended', entryOf('paused'), [nightly]));
+
+    // Assess
+    expect(running).toMatchObject({ act: 'none', closeEntry: true, reason: expect.stringContaining('resumed by someone during window freeze') });
+    expect(ended).toMatchObject({ act: 'none', closeEntry: true, reason: expect.stringContaining('ended during window freeze') });
+  });
+
+  it('scope "selection" resumes whatever holds it and closes the other windows\' holds', () => {
+    // Prepare
+    const freeze = { window: 'freeze', entry: entryOf('paused', { heldWith: 'nightly' }) };
+
+    // Act
+    const decision = decideSelectionResume(facts('paused', entryOf('paused'), [freeze], 'nightly'));
+    const notPaused = decideSelectionResume(facts('running', undefined, [freeze], 'nightly'));
+
+    // Assess
+    expect(decision).toEqual({
+      act: 'resume',
+      closeHolds: [freeze],
+      reason: 'paused and selected (scope "selection"): resumed, overriding the hold of window freeze',
+    });
+    expect(notPaused.closeHolds).toBeUndefined();
+  });
+});
