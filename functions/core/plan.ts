@@ -110,7 +110,11 @@ const decidePause = (facts: CampaignFacts): Decision => {
 const decideWindowResume = (facts: CampaignFacts): Decision => {
   const { campaign, entry, window } = facts;
   if (!entry) return { act: Act.none, reason: `not paused by window ${window}: not ours to resume` };
-  if (entry.state === 'resumed') return { act: Act.none, reason: `already resumed by window ${window} at ${entry.updatedAt}` };
+  if (entry.state === 'resumed') {
+    return entry.closedReason !== undefined
+      ? { act: Act.none, reason: `window ${window}'s hold was closed at ${entry.updatedAt}: ${entry.closedReason}` }
+      : { act: Act.none, reason: `already resumed by window ${window} at ${entry.updatedAt}` };
+  }
   const protection = protectedFrom(facts);
   if (protection) return { ...protection, reason: `${protection.reason}: left paused` };
   switch (campaign.status) {

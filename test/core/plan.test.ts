@@ -366,3 +366,22 @@ describe('Function: decidePause, decideWindowResume and decideSelectionResume wi
     expect(notPaused.closeHolds).toBeUndefined();
   });
 });
+
+describe('Function: decideWindowResume after an override', () => {
+  it("says who closed the window's hold, and does nothing", () => {
+    // Prepare
+    const facts: CampaignFacts = {
+      ...factsOf({ status: 'running', entry: 'resumed', optOut: false, excluded: false, named: false }),
+    };
+    const closed = { ...facts, entry: { ...facts.entry!, closedReason: 'resumed by window nightly with scope "selection" (run r-1)' } };
+
+    // Act
+    const decision = decideWindowResume(closed);
+
+    // Assess
+    expect(decision).toEqual({
+      act: 'none',
+      reason: `window nightly's hold was closed at 2026-12-28T22:00:00.000Z: resumed by window nightly with scope "selection" (run r-1)`,
+    });
+  });
+});
