@@ -203,6 +203,34 @@ describe('Integration: Lambda handlers on moto', () => {
     expect(events[0]!.detail).toMatchObject({ action: 'pause', window: 'nightly', summary: { changed: 4 } });
   });
 
+  it('overlapping windows hold together in DynamoDB: the freeze joins nightly, nightly lets go, the freeze resumes last', async () => {
+    // Prepare
+    const freeze = { provider: 'ocamba', secret: OCAMBA_SECRET, window: 'freeze', select: { ids: ['1000244', '1000248', '1000250'] }, reason: 'Release freeze' };
+
+    // Act
+    await handlers.pause(OCAMBA_WINDOW, lambdaContext());
+    const freezePause = await handlers.pause(freeze, lambdaContext());
+    const freezeItems = await windowItems('ocamba', OCAMBA_SECRET, 'freeze');
+    const nightlyResume = await handlers.resume(OCAMBA_WINDOW, lambdaContext());
+    const heldAt6 = ['1000244', '1000248'].map((id) => sims.ocamba.campaign(id)?.status);
+    const freezeResume = await handlers.resume(freeze, lambdaContext());
+    const again = await handlers.resume(freeze, lambdaContext());
+
+    // Assess
+    const detail = (result: WindowResult, id: string) => result.campaigns.find((c) => c.id === id)?.detail;
+    expect(detail(freezePause, '1000248')).toContain('held with window nightly, which paused it');
+    expect(freezeItems.map((i) => [i.campaignId, i.state, i.before])).toEqual([
+      ['1000244', 'paused', 'scheduled'],
+      ['1000248', 'paused', 'running'],
+      ['1000250', 'paused', 'scheduled'],
+    ]);
+    expect(detail(nightlyResume, '1000248')).toContain('still held by window freeze');
+    expect(heldAt6).toEqual(['paused', 'paused']);
+    expect(freezeResume.summary).toMatchObject({ changed: 3, failed: 0 });
+    expect(['1000244', '1000248', '1000250'].map((id) => sims.ocamba.campaign(id)?.status)).toEqual(['scheduled', 'running', 'scheduled']);
+    expect(again.summary).toMatchObject({ changed: 0, failed: 0 });
+  });
+
   it('two concurrent pause invocations of one window both succeed with every campaign paused once in state', async () => {
     // Act
     const [a, b] = await Promise.all([handlers.pause(OCAMBA_WINDOW, lambdaContext()), handlers.pause(OCAMBA_WINDOW, lambdaContext())]);
