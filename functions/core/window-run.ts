@@ -161,19 +161,21 @@ class WindowRun {
 
   async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
-    // The window state first: an unreadable state stops the run before any vendor request. One read of
-    // every window of the account: this window's entries, and the campaigns other windows hold. Runs of
-    // one account are serialized by the account lease (account-lease.ts, taken before this read), so
-    // what the other windows hold, read here at the start, stays true while this run lasts.
+    // The window state first: an unreadable state stops the run before any vendor request.
     const entries = new Map<string, KindEntry>();
+    for (const kind of this.#kinds) {
+      for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });
+    }
+    // Then what the other windows of the account hold, in one read. Runs of one account are serialized
+    // by the account lease (account-lease.ts, taken before this read), so what they hold, read here at
+    // the start, stays true while this run lasts.
     const holders = new Map<string, Holder[]>();
     for (const { window, kind: keyKind, entry } of await store.listAccount({ provider: this.#key.provider, account: this.#key.account })) {
       // Holds compose within one kind of campaign only: ids of two kinds may be equal.
       const kind = keyKind ?? provider.defaultKind;
-      if (!this.#kinds.includes(kind)) continue;
+      if (window === this.#key.window || !this.#kinds.includes(kind) || !isOpen(entry)) continue;
       const ref = refOf(kind, entry.campaignId);
-      if (window === this.#key.window) entries.set(ref, { kind, entry });
-      else if (isOpen(entry)) holders.set(ref, [...(holders.get(ref) ?? []), { window, entry }].sort((a, b) => a.window.localeCompare(b.window)));
+      holders.set(ref, [...(holders.get(ref) ?? []), { window, entry }].sort((a, b) => a.window.localeCompare(b.window)));
     }
     const ref = this.#request.select.environment;
     const environmentId = ref ? await resolveEnvironment(provider, ref, { name: 'select.environment' }) : undefined;

@@ -5,6 +5,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,5 +69,40 @@ describe('Adapter: DynamoDbWindowStore on moto', () => {
       state: { S: 'resumed' },
       expiresAt: { N: String(Date.parse('2026-11-23T05:00:00.000Z') / 1000 + 14 * 86_400) },
     });
+  });
+
+  it('a window paused by an earlier version (its own partition) is read, moved into the account partition, and resumed', async () => {
+    // Prepare: what the previous layout wrote at 22:00, before the upgrade.
+    const store = new DynamoDbWindowStore({ tableName: TABLE, client });
+    const account = `campaign-ops/${randomUUID()}`;
+    const key = { provider: 'ocamba', account, window: 'nightly' };
+    const legacy = { pk: { S: `WINDOW#ocamba#${account}#nightly` }, sk: { S: 'CAMPAIGN#1000248' } };
+    await client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          ...legacy,
+          campaignId: { S: '1000248' },
+          name: { S: 'Black Friday' },
+          before: { S: 'running' },
+          beforeVendorStatus: { S: 'running' },
+          state: { S: 'paused' },
+          runId: { S: 'run-old' },
+          updatedAt: { S: '2026-11-22T21:00:00.000Z' },
+          expiresAt: { N: '1900000000' },
+        },
+      }),
+    );
+
+    // Act
+    const listed = await store.list(key);
+    const ofAccount = await store.listAccount({ provider: 'ocamba', account });
+    await store.markResumed(key, '1000248', '2026-11-23T05:00:00.000Z');
+
+    // Assess
+    expect(listed).toEqual([expect.objectContaining({ campaignId: '1000248', state: 'paused', before: 'running', runId: 'run-old' })]);
+    expect(ofAccount).toEqual([{ window: 'nightly', entry: expect.objectContaining({ campaignId: '1000248' }) }]);
+    expect((await client.send(new GetItemCommand({ TableName: TABLE, Key: legacy }))).Item).toBeUndefined();
+    expect(await store.list(key)).toEqual([expect.objectContaining({ state: 'resumed' })]);
   });
 });

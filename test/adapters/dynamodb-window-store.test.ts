@@ -249,8 +249,9 @@ describe('Adapter: DynamoDbWindowStore', () => {
     it("queries the window's sort-key prefix in the account's partition with consistent reads, page after page", async () => {
       // Prepare
       const lastKey = { pk: { S: PK }, sk: { S: `${SK_PREFIX}1` } };
+      dynamo.on(QueryCommand).resolves({ Items: [] });
       dynamo
-        .on(QueryCommand)
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: SK_PREFIX } } })
         .resolvesOnce({ Items: [item({ campaignId: '1' })], LastEvaluatedKey: lastKey })
         .resolvesOnce({ Items: [item({ campaignId: '2', state: 'resumed' })] });
 
@@ -262,17 +263,39 @@ describe('Adapter: DynamoDbWindowStore', () => {
         ['1', 'pausing'],
         ['2', 'resumed'],
       ]);
-      expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 1, {
+      expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: SK_PREFIX } },
         ConsistentRead: true,
         ExclusiveStartKey: undefined,
       });
-      expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: lastKey });
+      expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: SK_PREFIX } }, ExclusiveStartKey: lastKey });
+      expect(dynamo).not.toHaveReceivedCommand(PutItemCommand);
     });
 
-    it("reads every window of the account with one Query of its partition, never a Scan, kinds told apart", async () => {
+    it('moves a window kept in the layout of earlier versions into the account partition, the newer entry winning', async () => {
+      // Prepare: two legacy items; campaign 2 already has an entry in the new layout.
+      const legacyPk = 'WINDOW#deltadna#campaign-ops/deltaslot-live#nightly';
+      const legacy = (campaignId: string) => ({ ...item({ campaignId }), pk: { S: legacyPk }, sk: { S: `CAMPAIGN#${campaignId}` } });
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: legacyPk } } }).resolves({ Items: [legacy('1'), legacy('2')] });
+      dynamo.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+      // Act
+      await store().list(KEY);
+
+      // Assess
+      expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 2);
+      expect(dynamo).toHaveReceivedNthCommandWith(PutItemCommand, 1, {
+        Item: expect.objectContaining({ pk: { S: PK }, sk: { S: `${SK_PREFIX}1` }, expiresAt: { N: String(AT_SECONDS + 35 * DAY) } }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      expect(dynamo).toHaveReceivedCommandTimes(DeleteItemCommand, 2);
+      expect(dynamo).toHaveReceivedCommandWith(DeleteItemCommand, { Key: { pk: { S: legacyPk }, sk: { S: 'CAMPAIGN#2' } } });
+    });
+
+    it('reads every window of the account with one Query of its partition, never a Scan, kinds told apart', async () => {
       // Prepare
       dynamo.on(QueryCommand).resolves({
         Items: [
@@ -299,7 +322,8 @@ describe('Adapter: DynamoDbWindowStore', () => {
 
     it('names the item it cannot read', async () => {
       // Prepare
-      dynamo.on(QueryCommand).resolves({ Items: [{ ...item(), state: { S: 'lost' } }] });
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: PK }, ':prefix': { S: SK_PREFIX } } }).resolves({ Items: [{ ...item(), state: { S: 'lost' } }] });
 
       // Act
       const attempt = store().list(KEY);

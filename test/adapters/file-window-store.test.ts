@@ -97,6 +97,24 @@ describe('Adapter: FileWindowStore', () => {
     expect(await readdir(join(stateDir, 'leases'))).toEqual(['deltadna.campaign-ops%2Fdeltaslot-live.json']);
   });
 
+  it('reads a window an earlier version kept in windows/<provider>.<account>.<window>.json, and moves it at its next change', async () => {
+    // Prepare: what the previous layout wrote at 22:00, before the upgrade.
+    const store = new FileWindowStore({ stateDir });
+    const legacy = join(stateDir, 'windows', 'deltadna.campaign-ops%2Fdeltaslot-live.nightly.json');
+    await mkdir(dirname(legacy), { recursive: true });
+    await writeFile(legacy, JSON.stringify({ version: 1, ...key, entries: [{ ...intent, state: 'paused', updatedAt: intent.at }] }));
+
+    // Act
+    const listed = await store.list(key);
+    await store.markResumed(key, '34751', '2026-11-23T05:00:00.000Z');
+
+    // Assess
+    expect(listed).toEqual([expect.objectContaining({ campaignId: '34751', state: 'paused', runId: 'run-1' })]);
+    expect(await store.list(key)).toEqual([expect.objectContaining({ state: 'resumed' })]);
+    await expect(stat(legacy)).rejects.toThrow(/ENOENT/);
+    expect(await store.listAccount({ provider: key.provider, account: key.account })).toEqual([{ window: 'nightly', entry: expect.objectContaining({ state: 'resumed' }) }]);
+  });
+
   it('refuses to overwrite a state file it cannot read, naming the file', async () => {
     // Prepare
     const store = new FileWindowStore({ stateDir });

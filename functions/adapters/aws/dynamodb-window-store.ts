@@ -7,6 +7,10 @@
  * Every window of an account shares one partition, so one Query (never a Scan) reads the holds of all
  * of them; one window is read with begins_with on its sort-key prefix. Window names, kinds, providers and
  * secret names cannot contain "#", so the parts cannot run into each other.
+ *
+ * Versions before 2026-12 kept each window in a partition of its own (WINDOW#<provider>#<account>#<window>
+ * [#<kind>] / CAMPAIGN#<campaignId>). Reading a window moves its items from there into the account's
+ * partition, so a window open across an upgrade still resumes what it paused.
  * Every change is one conditional write, so concurrent runs of the same window can neither lose nor
  * double an entry: the rules are those of ../window-entries.ts, written as condition expressions.
  */
@@ -59,6 +63,8 @@ const accountPk = (scope: AccountScope): string => `WINDOWS#${scope.provider}#${
 const DEFAULT_KIND = '-';
 /** A window's sort-key prefix; ids of two kinds may be equal, so the kind is part of it. */
 const windowPrefix = (key: WindowKey): string => `${key.window}#${key.kind ?? DEFAULT_KIND}#CAMPAIGN#`;
+/** Where a window's entries were kept before every window of an account shared one partition. */
+const legacyWindowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
 const itemKey = (key: WindowKey, campaignId: string): Item => ({ pk: s(accountPk(key)), sk: s(`${windowPrefix(key)}${campaignId}`) });
 // A lease's item keeps its LOCK keys: tables already deployed hold leases under them.
 const leasePk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
@@ -203,6 +209,7 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
   }
 
   async list(key: WindowKey): Promise<WindowEntry[]> {
+    await this.#adoptLegacyItems(key);
     const items = await this.#query('pk = :pk AND begins_with(sk, :prefix)', { ':pk': s(accountPk(key)), ':prefix': s(windowPrefix(key)) });
     return items.map(fromItem);
   }
@@ -269,6 +276,25 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
       }),
     );
     return output.Item === undefined ? undefined : fromItem(output.Item);
+  }
+
+  /**
+   * Moves the window's items from the layout of earlier versions into the account's partition: copied
+   * unless an entry is already there (the newer one wins), then deleted. Safe to repeat after a crash.
+   */
+  async #adoptLegacyItems(key: WindowKey): Promise<void> {
+    for (const legacy of await this.#query('pk = :pk', { ':pk': s(legacyWindowPk(key)) })) {
+      const entry = fromItem(legacy);
+      const expiresAt = Number(legacy['expiresAt']?.N ?? this.#expiry(entry));
+      try {
+        await this.#client.send(
+          new PutItemCommand({ TableName: this.#table, Item: toItem(key, entry, expiresAt), ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      await this.#client.send(new DeleteItemCommand({ TableName: this.#table, Key: { pk: legacy['pk']!, sk: legacy['sk']! } }));
+    }
   }
 
   /** Every item of a Query, page after page; consistent, so a run sees what the run before it wrote. */

@@ -5,7 +5,9 @@
  *   leases/<provider>.<account>.json                      the account's lease
  *
  * A directory per account, so a run reads every window of its account (the holds of other windows) with
- * one listing and no file of another account.
+ * one listing and no file of another account. Versions before 2026-12 kept `windows/<provider>.<account>.
+ * <window>[.<kind>].json`: a window missing from its account's directory is read from there, and moved
+ * at its next change, so a window open across an upgrade still resumes what it paused.
  * Each part percent-encoded; a name longer than 150 characters keeps a readable head and a digest of the
  * whole, so no secret or window name can overflow the file system's limit on a name.
  *
@@ -190,7 +192,15 @@ class FileWindowStore implements WindowStore, AccountLease {
 
   async #read(key: WindowKey): Promise<Map<string, WindowEntry>> {
     const path = this.windowPath(key);
-    return this.#entriesOf(await readJson(path), path);
+    const raw = await readJson(path);
+    if (raw !== undefined) return this.#entriesOf(raw, path);
+    const legacy = this.#legacyPath(key);
+    return this.#entriesOf(await readJson(legacy), legacy);
+  }
+
+  /** Where earlier versions kept a window's entries (see the module's comment). */
+  #legacyPath(key: WindowKey): string {
+    return join(this.stateDir, 'windows', stateFileName([key.provider, key.account, key.window, ...(key.kind !== undefined ? [key.kind] : [])], '.json'));
   }
 
   #entriesOf(raw: unknown, path: string): Map<string, WindowEntry> {
@@ -233,6 +243,7 @@ class FileWindowStore implements WindowStore, AccountLease {
       entries: [...entries.values()],
     };
     await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+    await rm(this.#legacyPath(key), { force: true });
   }
 }
 
