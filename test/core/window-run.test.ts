@@ -857,3 +857,59 @@ describe('Scenario: a run asked to stop (Ctrl-C)', () => {
     expect(await store.acquire({ provider: 'ocamba', account: OCAMBA.secret }, 'next-run', 60_000)).toBe(true);
   });
 });
+
+describe('Scenario: overlapping windows on the memory store', () => {
+  const FREEZE_KEY: WindowKey = { ...KEY, window: 'freeze' };
+  const freezePause = () => parseWindowRequest({ ...OCAMBA, window: 'freeze', select: { ids: ['1', '2'] } }, 'pause', VENDORS);
+  const freezeResume = (extra: Record<string, unknown> = {}) => parseWindowRequest({ ...OCAMBA, window: 'freeze', select: { ids: ['1', '2'] }, ...extra }, 'resume', VENDORS);
+
+  it('the freeze joins the hold with nightly\'s before, nightly lets go, and the freeze resumes last; one account read per run', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'scheduled'), campaign('2', 'running'), campaign('3', 'running')]);
+    const listAccount = vi.spyOn(store, 'listAccount');
+    await runWindow(pauseRequest(), deps(provider));
+
+    // Act
+    const join = await runWindow(freezePause(), deps(provider, { runId: 'run-freeze' }));
+    const letGo = await runWindow(resumeRequest(), deps(provider));
+    const last = await runWindow(freezeResume(), deps(provider, { runId: 'run-freeze-2' }));
+
+    // Assess
+    expect(outcomeOf(join, '1')).toMatchObject({ outcome: 'unchanged', after: 'paused', detail: 'held with window nightly, which paused it (was scheduled): window freeze holds it too' });
+    expect(outcomeOf(letGo, '1')).toMatchObject({ outcome: 'unchanged', detail: 'still held by window freeze: window nightly lets go, left paused' });
+    expect(outcomeOf(letGo, '3')).toMatchObject({ outcome: 'changed' });
+    expect(outcomeOf(last, '1')).toMatchObject({ outcome: 'changed', after: 'scheduled' });
+    expect(provider.vendorCalls()).toEqual(['pause 1', 'pause 2', 'pause 3', 'resume 3', 'resume 1', 'resume 2']);
+    expect(await entryOf(store, '1', FREEZE_KEY)).toMatchObject({ state: 'resumed', before: 'scheduled', heldWith: 'nightly', runId: 'run-freeze' });
+    expect(listAccount).toHaveBeenCalledTimes(4);
+    expect(listAccount).toHaveBeenCalledWith({ provider: 'ocamba', account: 'campaign-ops/hood' });
+  });
+
+  it('a dry run of the freeze writes no entry and says whose hold it would join', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+    await runWindow(pauseRequest(), deps(provider));
+
+    // Act
+    const plan = await runWindow(parseWindowRequest({ ...OCAMBA, window: 'freeze', select: { ids: ['1'] }, dryRun: true }, 'pause', VENDORS), deps(provider));
+
+    // Assess
+    expect(outcomeOf(plan, '1').detail).toContain('held with window nightly');
+    expect(await store.list(FREEZE_KEY)).toEqual([]);
+  });
+
+  it('a selection resume of nightly closes the freeze\'s hold with its reason', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+    await runWindow(pauseRequest(), deps(provider));
+    await runWindow(freezePause(), deps(provider));
+
+    // Act
+    const override = await runWindow(resumeRequest({ scope: 'selection' }), deps(provider, { runId: 'run-override' }));
+
+    // Assess
+    expect(outcomeOf(override, '1')).toMatchObject({ outcome: 'changed', after: 'running', detail: expect.stringContaining('overriding the hold of window freeze') });
+    expect(await entryOf(store, '1', FREEZE_KEY)).toMatchObject({ state: 'resumed', closedReason: 'resumed by window nightly with scope "selection" (run run-override)' });
+    expect(await entryOf(store, '1')).toMatchObject({ state: 'resumed' });
+  });
+});
