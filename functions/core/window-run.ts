@@ -3,6 +3,7 @@
  * within the vendor's limits, remember what was paused, and account for every campaign with its reason.
  */
 import { AccountBusyError, holdAccount } from './account-lease.js';
+import type { Clock } from './clock.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { InvalidRequestError, describeError, isRetryable, VendorError } from './errors.js';
 import { Act, decidePause, decideSelectionResume, decideWindowResume, type CampaignFacts, type Decision } from './plan.js';
@@ -30,6 +31,8 @@ interface WindowRunDeps {
   readonly lockTtlMs?: number;
   /** How long to wait for another run of the account to finish before giving up (retryably). */
   readonly lockWaitMs?: number;
+  /** Times the wait for the account and the lease's heartbeat; default the system clock. */
+  readonly lockClock?: Clock;
   readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
   /**
    * Asks the run to stop (a person's Ctrl-C): no campaign is started after it fires; those in flight
@@ -151,6 +154,7 @@ class WindowRun {
     return holdAccount(lock, { provider: this.#request.provider, account: this.#key.account }, runId, {
       ...(this.#deps.lockTtlMs !== undefined ? { ttlMs: this.#deps.lockTtlMs } : {}),
       ...(this.#deps.lockWaitMs !== undefined ? { waitMs: this.#deps.lockWaitMs } : {}),
+      ...(this.#deps.lockClock ? { clock: this.#deps.lockClock } : {}),
       log: this.#log,
     });
   }

@@ -6,6 +6,7 @@ import type { PauseIntent, Telemetry, WindowEntry, WindowKey } from '../../funct
 import { parseWindowRequest } from '../../functions/core/request.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { AccountBusyError, runWindow, type WindowRunDeps } from '../../functions/core/window-run.js';
+import { ManualClock } from '../support/clock.js';
 
 const campaign = (id: string, status: CampaignStatus, extra: Partial<Campaign> = {}): Campaign => ({
   id,
@@ -761,8 +762,9 @@ describe('Function: runWindow', () => {
         return result;
       });
 
-      // Act
-      const result = await runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 5_000 }));
+      // Act: the wait between two tries passes on a clock of the test's, not in real time.
+      const clock = new ManualClock();
+      const result = await clock.run(runWindow(pauseRequest(), deps(provider, { lock: store, lockWaitMs: 5_000, lockClock: clock })));
 
       // Assess
       expect(acquire.mock.results.length).toBeGreaterThanOrEqual(2);
