@@ -1,7 +1,9 @@
 /**
  * The campaign-ops command. Progress on stderr, the result on stdout (`--json`: exactly the result
- * object), exit status 0 / 1 / 2 as DESIGN.md says.
+ * object), exit status 0 when every campaign ended as wanted, 1 when a run could not finish, 2 for what a person
+ * must fix first (exitCodeOfError).
  */
+import type { Clock } from '../functions/core/clock.js';
 import { ConfigurationError, InvalidRequestError, VendorError, describeError } from '../functions/core/errors.js';
 import { WindowStateError } from '../functions/adapters/window-entries.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
@@ -21,6 +23,8 @@ interface Io {
   readonly stdin: NodeJS.ReadableStream;
   /** A person asked to stop (Ctrl-C; bin/ connects the process signals): start nothing new, report, exit 130. */
   readonly signal?: AbortSignal;
+  /** Times the account lease and the state files' locks; default the system clock (tests pass their own). */
+  readonly clock?: Clock;
 }
 
 const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -33,7 +37,7 @@ const windowCommand = async (options: CliOptions, io: Io): Promise<number> => {
   const action = options.command === 'pause' ? 'pause' : 'resume';
   const input = await readEventFile(options.event!, io.stdin);
   const progress = progressReporter(io.stderr, `${action}${options.dryRun ? ' (dry run)' : ''}`);
-  const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state };
+  const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state, ...(io.clock ? { clock: io.clock } : {}) };
   let result: WindowResult;
   try {
     result = await runLocalWindow(input, action, {

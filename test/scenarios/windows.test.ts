@@ -2,9 +2,14 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowResult, CampaignOutcome } from '../../functions/core/result.js';
+import { systemClock } from '../../functions/core/clock.js';
 import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
+import { clockAhead } from '../support/clock.js';
 
 const DELTADNA = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756 } };
+/** How long the CLI's account lease lasts without renewal, and when a state-file lock left behind is stale. */
+const LOCAL_LEASE_MS = 6_000;
+const STALE_LOCK_MS = 10_000;
 const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly', select: { labels: ['night-off'] }, reason: 'Overnight maintenance' };
 
 let h: CliHarness;
@@ -288,9 +293,13 @@ describe('Scenario: a run killed half-way', () => {
     child.kill('SIGKILL');
     await exited;
     const killedAfter = posts('deltadna', /\/pause$/).length;
-    const rerun = await h.json<WindowResult>(['pause', '--event', event]);
+    // What the killed run held blocks the next run until it runs out: its lease (6 s) and a state-file lock it
+    // may have died holding (stale after 10 s). The re-run comes after that, on a clock that much ahead,
+    // instead of waiting it out in real time.
+    const later = clockAhead(Math.max(LOCAL_LEASE_MS, STALE_LOCK_MS) + 1, systemClock);
+    const rerun = await h.json<WindowResult>(['pause', '--event', event], { clock: later });
     const stateAfterRerun = await new FileWindowStore({ stateDir: h.stateDir }).list({ provider: 'deltadna', account: DELTADNA.secret, window: 'nightly' });
-    const resume = await h.json<WindowResult>(['resume', '--event', event]);
+    const resume = await h.json<WindowResult>(['resume', '--event', event], { clock: later });
 
     // Assess
     expect(killedAfter).toBeGreaterThanOrEqual(1);
