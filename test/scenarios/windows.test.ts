@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowResult, CampaignOutcome } from '../../functions/core/result.js';
 import { systemClock } from '../../functions/core/clock.js';
@@ -17,6 +17,7 @@ beforeEach(async () => {
   h = await startCliHarness();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await h.close();
 });
 
@@ -219,6 +220,8 @@ describe('Scenario: drafts and refusals', () => {
 
   it('a vendor failing every attempt leaves the campaign failed, the others done, and exit 1', async () => {
     // Prepare
+    // Every attempt fails, whatever its timing: full jitter draws 0, so the retries go at once, not over seconds.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     h.sims.ocamba.inject({ method: 'POST', path: '/v1/hood/campaigns/1000248/pause', times: Infinity, fault: { status: 503, body: { code: 503, title: 'Unavailable' } } });
     h.sims.ocamba.inject({ method: 'GET', path: '/v1/hood/campaigns/1000248', times: Infinity, fault: { status: 503, body: { code: 503, title: 'Unavailable' } } });
 
