@@ -72,8 +72,9 @@ class ManualClock implements Clock {
   }
 
   /**
-   * Lets time pass only while `task` waits on this clock: whenever it sleeps, the time jumps to the
-   * earliest wake-up. Resolves or rejects as the task does.
+   * Lets time pass while `task` runs: whenever something sleeps on this clock, the time jumps to the
+   * earliest wake-up (a heartbeat's included, so a long task sees its lease renewed). Resolves or rejects
+   * as the task does.
    */
   async run<T>(task: Promise<T>): Promise<T> {
     let settled = false;
@@ -83,6 +84,8 @@ class ManualClock implements Clock {
     done.catch(() => undefined);
     while (!settled) {
       await Promise.race([done.catch(() => undefined), this.whenSleeping()]);
+      // One turn of the event loop first, so I/O in progress (a file, a socket) is never starved.
+      await new Promise((resolve) => setImmediate(resolve));
       if (settled) break;
       const next = this.#earliest();
       if (next) this.advance(next.at - this.#now);
