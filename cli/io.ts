@@ -2,6 +2,7 @@
  * The streams a command reads and writes, and the signal that asks it to stop: passed in, so tests run
  * a command without a terminal and bin/ connects the real process.
  */
+import type { Clock } from '../functions/core/clock.js';
 import type { VendorRegistry } from '../functions/core/vendor.js';
 
 interface Io {
@@ -12,6 +13,8 @@ interface Io {
   readonly signal?: AbortSignal;
   /** The vendors the command knows: the build's own, unless a test or an embedding adds one. */
   readonly vendors?: VendorRegistry;
+  /** Times the account lease and the state files' locks; default the system clock (tests pass their own). */
+  readonly clock?: Clock;
 }
 
 const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };

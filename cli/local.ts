@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
 import { FileTokenCache } from '../functions/adapters/local/file-token-cache.js';
 import { FileWindowStore } from '../functions/adapters/local/file-window-store.js';
+import type { Clock } from '../functions/core/clock.js';
 import type { CampaignProvider } from '../functions/core/campaign.js';
 import { ConfigurationError, InvalidRequestError } from '../functions/core/errors.js';
 import { quote } from '../functions/core/validation.js';
@@ -26,6 +27,8 @@ interface LocalContext {
   readonly log?: Log;
   /** The vendors this command knows; the build's own by default. */
   readonly vendors?: VendorRegistry;
+  /** Times the account lease and the state files' locks; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Reads a request file (or stdin for "-"); a file that is missing or not JSON is a configuration error. */
@@ -73,13 +76,14 @@ const runLocalWindow = async (
   const parsed = parseWindowRequest(input, action, context.vendors ?? VENDORS);
   const request: WindowRequest = context.dryRun ? { ...parsed, dryRun: true } : parsed;
   const provider = await localProvider(request, context);
-  const store = new FileWindowStore({ stateDir: context.stateDir });
+  const store = new FileWindowStore({ stateDir: context.stateDir, ...(context.clock ? { clock: context.clock } : {}) });
   return runWindow(request, {
     provider,
     store,
     lease: store,
     // A person at a terminal: an interrupted run frees the account within seconds, not a minute.
     leaseTtlMs: LOCAL_LEASE_TTL_MS,
+    ...(context.clock ? { leaseClock: context.clock } : {}),
     runId: randomUUID(),
     ...(context.log ? { log: context.log } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),

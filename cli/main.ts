@@ -27,7 +27,12 @@ const print = (stream: NodeJS.WritableStream, text: string): void => {
 const windowCommand = async (action: WindowAction, options: CliOptions, io: Io): Promise<number> => {
   const input = await readEventFile(options.event!, io.stdin);
   const progress = progressReporter(io.stderr, `${action}${options.dryRun ? ' (dry run)' : ''}`);
-  const context: LocalContext = { secretsFile: options.secrets, stateDir: options.state, ...(io.vendors ? { vendors: io.vendors } : {}) };
+  const context: LocalContext = {
+    secretsFile: options.secrets,
+    stateDir: options.state,
+    ...(io.vendors ? { vendors: io.vendors } : {}),
+    ...(io.clock ? { clock: io.clock } : {}),
+  };
   let result: WindowResult;
   try {
     result = await runLocalWindow(input, action, {

@@ -11,7 +11,7 @@ import { runPopulate } from '../functions/core/populate.js';
 import { parsePopulateRequest } from '../functions/core/populate-request.js';
 import { exitCodeOfPopulate, type PopulateResult } from '../functions/core/populate-result.js';
 import { fromJsonLines } from '../functions/core/recipients.js';
-import { KahunaClient, parseKahunaCredentials } from '../functions/providers/kahuna.js';
+import { VENDORS, createPopulateClient } from '../functions/providers/index.js';
 import type { CliOptions } from './args.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { readEventFile } from './local.js';
@@ -44,9 +44,8 @@ const populateLocally = async (input: unknown, options: LocalPopulateOptions): P
   } else if (request.recipients.kind === 's3') {
     throw new ConfigurationError('recipients.s3 is read by the Lambda; locally, download the object and use recipients.file');
   }
-  const secretString = await new FileSecretSource({ path: options.secretsFile }).getSecretString(request.secret);
-  const client = new KahunaClient({ credentials: parseKahunaCredentials(request.secret, secretString) });
-  options.progress?.write(`populate: sending to kahuna campaign ${printable(request.campaignConfig.campaign_id)} (env ${printable(request.env)})...\n`);
+  const client = await createPopulateClient(VENDORS, request, { secrets: new FileSecretSource({ path: options.secretsFile }) });
+  options.progress?.write(`populate: sending to ${request.provider} campaign ${printable(request.campaignConfig.campaign_id)} (env ${printable(request.env)})...\n`);
   return runPopulate(request, {
     client,
     runId: randomUUID(),

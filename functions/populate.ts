@@ -10,7 +10,7 @@ import { describeError } from './core/errors.js';
 import { runPopulate } from './core/populate.js';
 import { parsePopulateRequest } from './core/populate-request.js';
 import { exitCodeOfPopulate, type PopulateResult } from './core/populate-result.js';
-import { KahunaClient, parseKahunaCredentials } from './providers/kahuna.js';
+import { VENDORS, createPopulateClient } from './providers/index.js';
 import { getRuntime, invoke, label, log } from './runtime.js';
 import { EVENTS, METRICS } from './settings.js';
 
@@ -18,21 +18,21 @@ import { EVENTS, METRICS } from './settings.js';
 const REPORTING_MARGIN_MS = 30_000;
 
 export const handler = (event: unknown, context?: Context): Promise<PopulateResult> =>
-  invoke('populate', context, async ({ runId, telemetry, remainingMs, leaseWaitMs }, labels) => {
+  invoke('populate', context, async ({ runId, telemetry, remainingMs, leaseWaitMs, vendorDeadline }, labels) => {
     const request = parsePopulateRequest(event, { allowFile: false });
-    label(labels, { provider: 'kahuna', secret: request.secret });
+    label(labels, { provider: request.provider, secret: request.secret });
     const runtime = getRuntime();
-    const credentials = parseKahunaCredentials(request.secret, await runtime.secrets.getSecretString(request.secret));
+    const client = await createPopulateClient(VENDORS, request, { secrets: runtime.secrets, log, telemetry, deadline: vendorDeadline });
     const recipients = request.recipients.kind === 's3' ? await openS3Recipients(request.recipients) : undefined;
     // Kahuna's 10 requests in flight are per account: one populate of an account at a time.
-    const release = await holdAccount(runtime.store, { provider: 'kahuna', account: request.secret }, runId, {
+    const release = await holdAccount(runtime.store, { provider: request.provider, account: request.secret }, runId, {
       waitMs: leaseWaitMs(),
       log,
     });
     let result: PopulateResult;
     try {
       result = await runPopulate(request, {
-        client: new KahunaClient({ credentials, log, telemetry }),
+        client,
         ...(recipients ? { recipients } : {}),
         runId,
         log,

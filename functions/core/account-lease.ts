@@ -3,9 +3,9 @@
  * processes: a short lease, kept alive by a heartbeat while the run lives, so a killed run blocks its
  * account for one lease time at most.
  */
+import { systemClock, type Clock } from './clock.js';
 import { CampaignOpsError, ExitStatus, describeError } from './errors.js';
 import { silentLog, type AccountLease, type Log } from './ports.js';
-import { sleep } from './retry.js';
 import { accountOf } from './secret-names.js';
 
 /** Another run holds the account: the caller may retry later (Lambda's async retry does). */
@@ -22,6 +22,8 @@ interface HoldOptions {
   /** How long to wait for another run of the account to finish before giving up. */
   readonly waitMs?: number;
   readonly log?: Log;
+  /** Times the wait and the heartbeat; default the system clock. */
+  readonly clock?: Clock;
 }
 
 const DEFAULT_TTL_MS = 60_000;
@@ -38,26 +40,49 @@ const holdAccount = async (
   const scope = { provider: given.provider, account: accountOf(given.account) };
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
   const log = options.log ?? silentLog;
-  const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   for (let attempt = 1; ; attempt += 1) {
     if (await lease.acquire(scope, holder, ttl)) break;
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new AccountBusyError(`another run holds ${scope.provider} account ${scope.account}; try again when it has finished`);
     }
     if (attempt === 1) log.info('waiting for another run of this account to finish', { account: scope.account });
-    await sleep(Math.min(2_000, 100 * attempt));
+    await clock.sleep(Math.min(2_000, 100 * attempt));
   }
-  const heartbeat = setInterval(() => {
-    lease.acquire(scope, holder, ttl).then(
-      (kept) => kept || log.warn('the account lease was taken over by another run', { account: scope.account }),
-      (error: unknown) => log.warn('could not renew the account lease', { error: describeError(error) }),
-    );
-  }, Math.max(50, Math.floor(ttl / 3)));
-  heartbeat.unref();
+  const stop = new AbortController();
+  const heartbeat = keepRenewing(lease, scope, holder, ttl, clock, stop.signal, log);
   return async () => {
-    clearInterval(heartbeat);
+    stop.abort();
+    await heartbeat;
     await lease.release(scope, holder).catch((error: unknown) => log.warn('could not release the account lease', { error: describeError(error) }));
   };
+};
+
+/** Renews the lease every third of its time until `signal` fires; a renewal in progress is finished first. */
+const keepRenewing = async (
+  lease: AccountLease,
+  scope: { provider: string; account: string },
+  holder: string,
+  ttl: number,
+  clock: Clock,
+  signal: AbortSignal,
+  log: Log,
+): Promise<void> => {
+  const every = Math.max(50, Math.floor(ttl / 3));
+  for (;;) {
+    try {
+      await clock.sleep(every, signal);
+    } catch {
+      return; // released
+    }
+    try {
+      const kept = await lease.acquire(scope, holder, ttl);
+      if (!kept) log.warn('the account lease was taken over by another run', { account: scope.account });
+    } catch (error) {
+      log.warn('could not renew the account lease', { error: describeError(error) });
+    }
+  }
 };
 
 export { holdAccount, AccountBusyError };

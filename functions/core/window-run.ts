@@ -3,6 +3,7 @@
  * within the vendor's limits, remember what was paused, and account for every campaign with its reason.
  */
 import { AccountBusyError, holdAccount } from './account-lease.js';
+import type { Clock } from './clock.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { resolveEnvironment } from './environments.js';
 import { describeError, isRetryable, VendorError } from './errors.js';
@@ -31,6 +32,8 @@ interface WindowRunDeps {
   readonly leaseTtlMs?: number;
   /** How long to wait for another run of the account to finish before giving up (retryably). */
   readonly leaseWaitMs?: number;
+  /** Times the wait for the account and the lease's heartbeat; default the system clock. */
+  readonly leaseClock?: Clock;
   readonly onProgress?: (progress: { done: number; total: number; last: CampaignOutcome }) => void;
   /**
    * Asks the run to stop (a person's Ctrl-C): no campaign is started after it fires; those in flight
@@ -155,6 +158,7 @@ class WindowRun {
     return holdAccount(lease, { provider: this.#request.provider, account: this.#key.account }, runId, {
       ...(this.#deps.leaseTtlMs !== undefined ? { ttlMs: this.#deps.leaseTtlMs } : {}),
       ...(this.#deps.leaseWaitMs !== undefined ? { waitMs: this.#deps.leaseWaitMs } : {}),
+      ...(this.#deps.leaseClock ? { clock: this.#deps.leaseClock } : {}),
       log: this.#log,
     });
   }

@@ -8,6 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowEntry } from '../../functions/core/ports.js';
 import { windowStoreContract } from './window-store-contract.js';
+import { ManualClock } from '../support/clock.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -147,18 +148,40 @@ describe('Adapter: FileWindowStore', () => {
     await expect(stat(lockPath)).rejects.toThrow(/ENOENT/);
   });
 
-  it('waits for a fresh lock and gives up with a clear error when it is never released', async () => {
-    // Prepare
-    const store = new FileWindowStore({ stateDir, lock: { staleMs: 60_000, timeoutMs: 300 } });
+  it('waits on a fresh lock left behind by a crashed process until it turns stale, then takes it over', async () => {
+    // Prepare: the lock file is written now; the store's clock starts at the same moment.
+    const clock = new ManualClock(Date.now());
+    const store = new FileWindowStore({ stateDir, clock, lock: { staleMs: 5_000, timeoutMs: 10_000 } });
     const lockPath = `${store.windowPath(key)}.lock`;
     await mkdir(dirname(lockPath), { recursive: true });
     await writeFile(lockPath, JSON.stringify({ pid: 999_999 }));
+    const writtenAt = (await stat(lockPath)).mtimeMs;
 
     // Act
-    const attempt = store.beginPause(key, intent);
+    const entry = await clock.run(store.beginPause(key, intent));
+
+    // Assess: taken over once stale by the clock, before the timeout, without waiting in real time.
+    expect(entry.state).toBe('pausing');
+    expect(clock.now() - writtenAt).toBeGreaterThanOrEqual(5_000);
+    expect(clock.now() - writtenAt).toBeLessThan(10_000);
+    await expect(stat(lockPath)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('waits for a fresh lock and gives up with a clear error when it is never released', async () => {
+    // Prepare
+    const clock = new ManualClock(Date.now());
+    const store = new FileWindowStore({ stateDir, clock, lock: { staleMs: 60_000, timeoutMs: 300 } });
+    const lockPath = `${store.windowPath(key)}.lock`;
+    await mkdir(dirname(lockPath), { recursive: true });
+    await writeFile(lockPath, JSON.stringify({ pid: 999_999 }));
+    const started = clock.now();
+
+    // Act: the store's clock lets its waits pass at once.
+    const attempt = clock.run(store.beginPause(key, intent));
 
     // Assess
     await expect(attempt).rejects.toThrow(`lock ${lockPath} is still held after 300 ms`);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(300);
   });
 
   it('loses no entry when two processes pause campaigns of the same window at once', async () => {

@@ -7,6 +7,7 @@ import { parseWindowRequest } from '../../functions/core/request.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { AccountBusyError, runWindow, type WindowRunDeps } from '../../functions/core/window-run.js';
 import { VENDORS } from '../../functions/providers/index.js';
+import { ManualClock } from '../support/clock.js';
 
 const campaign = (id: string, status: CampaignStatus, extra: Partial<Campaign> = {}): Campaign => ({
   id,
@@ -762,8 +763,9 @@ describe('Function: runWindow', () => {
         return result;
       });
 
-      // Act
-      const result = await runWindow(pauseRequest(), deps(provider, { lease: store, leaseWaitMs: 5_000 }));
+      // Act: the wait between two tries passes on a clock of the test's, not in real time.
+      const clock = new ManualClock();
+      const result = await clock.run(runWindow(pauseRequest(), deps(provider, { lease: store, leaseWaitMs: 5_000, leaseClock: clock })));
 
       // Assess
       expect(acquire.mock.results.length).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,11 +69,39 @@ const stringsIn = (value: unknown): string[] => {
   return [];
 };
 
+/** What a finished child process said. */
+interface Finished {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: Error;
+}
+
+/** Runs a command to its end; resolves (never rejects) with what it said. */
+const runToEnd = (command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Finished> =>
+  new Promise((resolve) => {
+    const child = spawn(command, args, env ? { env } : {});
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+
+/** cfn-lint on a template file. */
+const lint = (file: string): Promise<Finished> => runToEnd('cfn-lint', ['-i', 'W3005', '--', file]);
+
+/** A fresh Node process. */
+const runNode = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> => runToEnd(process.execPath, args, env);
+
 describe('Stack: CampaignOpsStack', () => {
   let app: App;
   let stack: CampaignOpsStack;
   let template: Template;
   let outdir: string;
+  /** cfn-lint on the synthesized template, started as soon as there is one and awaited by its test. */
+  let linted: Promise<Finished>;
 
   const logicalId = (path: string): string => {
     const construct = stack.node.findChild(path.split('/')[0]!);
@@ -97,6 +125,8 @@ describe('Stack: CampaignOpsStack', () => {
     outdir = mkdtempSync(join(tmpdir(), 'campaign-ops-cdk-'));
     ({ app, stack } = createApp(testConfig, { outdir }));
     template = Template.fromStack(stack);
+    // cfn-lint is a process of its own: it reads the template while the other tests run.
+    linted = lint(join(outdir, stack.templateFile));
   }, 60_000);
 
   describe('schedules', () => {
@@ -288,7 +318,7 @@ describe('Stack: CampaignOpsStack', () => {
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     });
 
-    it('ships bundles that load on their own and refuse an invalid request before touching anything', () => {
+    it('ships bundles that load on their own and refuse an invalid request before touching anything', async () => {
       // Prepare
       const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
       const bundles = functions.map((fn) => join(outdir, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`, 'index.mjs'));
@@ -300,16 +330,18 @@ describe('Stack: CampaignOpsStack', () => {
       mkdirSync(cache, { recursive: true });
       const runDir = mkdtempSync(join(cache, 'bundles-'));
 
-      for (const [index, bundle] of bundles.entries()) {
-        // Act: a fresh Node process, as Lambda starts one.
-        const copy = join(runDir, `handler-${index}.mjs`);
-        copyFileSync(bundle, copy);
-        const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, copy], {
-          encoding: 'utf8',
-          env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-        });
+      // Act: each in a fresh Node process, as Lambda starts one; the three side by side.
+      const runs = await Promise.all(
+        bundles.map((bundle, index) => {
+          const copy = join(runDir, `handler-${index}.mjs`);
+          copyFileSync(bundle, copy);
+          return runNode(['--input-type=module', '-e', script, copy], { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+        }),
+      );
 
-        // Assess
+      // Assess
+      expect(runs).toHaveLength(3);
+      for (const run of runs) {
         expect(run.status, run.stderr).toBe(0);
         expect(run.stdout).toMatch(/^InvalidRequestError: invalid request: provider: must be/m);
       }
@@ -566,12 +598,9 @@ describe('Stack: CampaignOpsStack', () => {
       for (const acknowledged of nag.suppressedViolations as Json[]) expect(acknowledged.reason.length).toBeGreaterThan(40);
     });
 
-    it('passes cfn-lint', () => {
-      // Prepare
-      const file = join(outdir, stack.templateFile);
-
-      // Act
-      const lint = spawnSync('cfn-lint', ['-i', 'W3005', '--', file], { encoding: 'utf8' });
+    it('passes cfn-lint', async () => {
+      // Act (started in beforeAll, once the template was written)
+      const lint = await linted;
 
       // Assess
       if ((lint.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {

@@ -97,7 +97,8 @@ const statePosts = (vendor: 'deltadna' | 'ocamba') => sims[vendor].requests.filt
 
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, {
+  // Stubbed, and given back after the file: test files may share a worker process.
+  const env = {
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
@@ -108,7 +109,8 @@ beforeAll(async () => {
     // Quiet by default; the secret-hygiene test turns the logger up to DEBUG and captures everything.
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const config = motoClientConfig(moto.endpoint);
   clients = {
     secrets: new SecretsManagerClient(config),
@@ -127,6 +129,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const client of Object.values(clients ?? {})) client.destroy();
   await moto?.stop();
+  vi.unstubAllEnvs();
 });
 
 beforeEach(async () => {
@@ -167,6 +170,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await sims.close();
 });
 
@@ -311,6 +315,8 @@ describe('Integration: Lambda handlers on moto', () => {
 
   it('publishes the result and then throws when a campaign failed, so the retry runs the window again', async () => {
     // Prepare
+    // Every attempt fails, whatever its timing: full jitter draws 0, so the retries go at once, not over seconds.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     const unavailable = { status: 503, body: { code: 503, title: 'Unavailable' } } as const;
     sims.ocamba.inject({ method: 'POST', path: '/v1/hood/campaigns/1000248/pause', times: Infinity, fault: unavailable });
     sims.ocamba.inject({ method: 'GET', path: '/v1/hood/campaigns/1000248', times: Infinity, fault: unavailable });
@@ -410,6 +416,8 @@ describe('Integration: Lambda handlers on moto', () => {
 
   it('never lets a secret value into a log line, a result, an error or an event, on any path', async () => {
     // Prepare: distinctive secret values, and every log line the handlers write.
+    // The unreachable vendor's retries go at once (full jitter draws 0): their timing is not what is checked.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     const { logger } = await import('../../functions/runtime.js');
     logger.setLogLevel('DEBUG');
     const known = {

@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowResult, CampaignOutcome } from '../../functions/core/result.js';
+import { systemClock } from '../../functions/core/clock.js';
 import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
+import { clockAhead } from '../support/clock.js';
 
 const DELTADNA = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756 } };
+/** How long the CLI's account lease lasts without renewal, and when a state-file lock left behind is stale. */
+const LOCAL_LEASE_MS = 6_000;
+const STALE_LOCK_MS = 10_000;
 const OCAMBA = { provider: 'ocamba', secret: 'campaign-ops/hood', window: 'nightly', select: { labels: ['night-off'] }, reason: 'Overnight maintenance' };
 
 let h: CliHarness;
@@ -12,6 +17,7 @@ beforeEach(async () => {
   h = await startCliHarness();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await h.close();
 });
 
@@ -214,6 +220,8 @@ describe('Scenario: drafts and refusals', () => {
 
   it('a vendor failing every attempt leaves the campaign failed, the others done, and exit 1', async () => {
     // Prepare
+    // Every attempt fails, whatever its timing: full jitter draws 0, so the retries go at once, not over seconds.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     h.sims.ocamba.inject({ method: 'POST', path: '/v1/hood/campaigns/1000248/pause', times: Infinity, fault: { status: 503, body: { code: 503, title: 'Unavailable' } } });
     h.sims.ocamba.inject({ method: 'GET', path: '/v1/hood/campaigns/1000248', times: Infinity, fault: { status: 503, body: { code: 503, title: 'Unavailable' } } });
 
@@ -288,9 +296,13 @@ describe('Scenario: a run killed half-way', () => {
     child.kill('SIGKILL');
     await exited;
     const killedAfter = posts('deltadna', /\/pause$/).length;
-    const rerun = await h.json<WindowResult>(['pause', '--event', event]);
+    // What the killed run held blocks the next run until it runs out: its lease (6 s) and a state-file lock it
+    // may have died holding (stale after 10 s). The re-run comes after that, on a clock that much ahead,
+    // instead of waiting it out in real time.
+    const later = clockAhead(Math.max(LOCAL_LEASE_MS, STALE_LOCK_MS) + 1, systemClock);
+    const rerun = await h.json<WindowResult>(['pause', '--event', event], { clock: later });
     const stateAfterRerun = await new FileWindowStore({ stateDir: h.stateDir }).list({ provider: 'deltadna', account: DELTADNA.secret, window: 'nightly' });
-    const resume = await h.json<WindowResult>(['resume', '--event', event]);
+    const resume = await h.json<WindowResult>(['resume', '--event', event], { clock: later });
 
     // Assess
     expect(killedAfter).toBeGreaterThanOrEqual(1);

@@ -249,6 +249,31 @@ describe('Simulator: http toolkit', () => {
     expect(server.requests[0]).toMatchObject({ status: 200, fault: 'delay' });
   });
 
+  it('delivers the late answers at once when asked, after the client gave up, and the handler runs for each', async () => {
+    // Prepare: the vendor would act only after an hour.
+    const handled: string[] = [];
+    server = await echoServer({
+      handle: (exchange) => {
+        handled.push(exchange.pathname);
+        return jsonReply(200, {});
+      },
+    });
+    server.inject({ times: 2, fault: { kind: 'delay', ms: 3_600_000 } });
+    const gaveUp = await Promise.all(
+      ['/late-1', '/late-2'].map((path) => fetch(`${server?.url}${path}`, { signal: AbortSignal.timeout(50) }).catch((error: unknown) => error)),
+    );
+
+    // Act
+    const started = Date.now();
+    await server.deliverLateAnswers();
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(gaveUp.every((outcome) => outcome instanceof Error)).toBe(true);
+    expect(handled.sort()).toEqual(['/late-1', '/late-2']);
+    expect(server.requests.map((r) => r.fault)).toEqual(['delay', 'delay']);
+  });
+
   it('adds latencyMs to every response', async () => {
     // Prepare
     server = await echoServer({ latencyMs: 80 });

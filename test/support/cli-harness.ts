@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../cli/main.js';
 import { simSecretsFile } from '../../cli/sim.js';
+import type { Clock } from '../../functions/core/clock.js';
 import { startAllSims, type AllSims, type AllSimsOptions } from '../../sim/index.js';
 
 interface CliRun {
@@ -16,16 +17,24 @@ interface CliRun {
   readonly stderr: string;
 }
 
+interface CliRunOptions {
+  readonly interruptWhen?: (stderrSoFar: string) => boolean;
+  readonly clock?: Clock;
+}
+
 interface CliHarness {
   readonly sims: AllSims;
   readonly stateDir: string;
   readonly secretsFile: string;
   /** Writes a request to a file in the state directory and returns its path. */
   writeEvent(request: unknown, name?: string): Promise<string>;
-  /** `interruptWhen`: a person's Ctrl-C, given to the command as its abort signal once stderr so far satisfies it. */
-  cli(args: readonly string[], stdin?: string, options?: { interruptWhen?: (stderrSoFar: string) => boolean }): Promise<CliRun>;
+  /**
+   * `interruptWhen`: a person's Ctrl-C, given to the command as its abort signal once stderr so far satisfies it.
+   * `clock`: the command's clock for its lease and locks (default the system clock).
+   */
+  cli(args: readonly string[], stdin?: string, options?: CliRunOptions): Promise<CliRun>;
   /** Runs the command with --json and returns the parsed result. */
-  json<T = Record<string, unknown>>(args: readonly string[]): Promise<{ code: number; result: T; stderr: string }>;
+  json<T = Record<string, unknown>>(args: readonly string[], options?: CliRunOptions): Promise<{ code: number; result: T; stderr: string }>;
   /** Requests received by any simulator that change state (POST/PUT/PATCH/DELETE). */
   stateChangingRequests(): { vendor: string; method: string; path: string }[];
   close(): Promise<void>;
@@ -50,13 +59,14 @@ const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness
     const out = collect(stdout);
     const err = collect(stderr);
     const interrupt = new AbortController();
-    const { interruptWhen } = options;
+    const { interruptWhen, clock } = options;
     if (interruptWhen) stderr.on('data', () => interruptWhen(err()) && interrupt.abort());
     const code = await main([...args, '--secrets', secretsFile, '--state', stateDir], {
       stdout,
       stderr,
       stdin: Readable.from([stdin]),
       signal: interrupt.signal,
+      ...(clock ? { clock } : {}),
     });
     stdout.end();
     stderr.end();
@@ -74,8 +84,8 @@ const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness
       return path;
     },
     cli,
-    async json(args) {
-      const run = await cli([...args, '--json']);
+    async json(args, options) {
+      const run = await cli([...args, '--json'], '', options);
       let result;
       try {
         result = JSON.parse(run.stdout);

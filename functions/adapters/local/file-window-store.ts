@@ -18,6 +18,7 @@
  */
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { AccountLease, AccountScope, AccountWindowEntry, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   WindowStateError,
@@ -35,8 +36,11 @@ import type { FileLockOptions } from './files.js';
 interface FileWindowStoreOptions {
   /** Default `.campaign-ops` in the working directory. */
   readonly stateDir?: string;
-  /** Epoch milliseconds, for leases; injectable for tests. */
+  /** Times leases and the file locks' waits; default the system clock. */
+  readonly clock?: Clock;
+  /** Epoch milliseconds for leases, when only the time is to differ from `clock`'s. */
   readonly now?: () => number;
+  /** The file locks' limits; their clock is `clock` unless given here. */
   readonly lock?: FileLockOptions;
 }
 
@@ -78,8 +82,9 @@ class FileWindowStore implements WindowStore, AccountLease {
 
   constructor(options: FileWindowStoreOptions = {}) {
     this.stateDir = options.stateDir ?? STATE_DIR_DEFAULT;
-    this.#now = options.now ?? Date.now;
-    this.#lock = options.lock ?? {};
+    const clock = options.clock ?? systemClock;
+    this.#now = options.now ?? (() => clock.now());
+    this.#lock = { clock, ...options.lock };
   }
 
   /** The file that holds a window's entries. */

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { CampaignOpsError, ExitStatus } from '../../core/errors.js';
 
 /** The lock could not be had in time. */
@@ -24,6 +25,8 @@ interface FileLockOptions {
    * Holders keep the lock for milliseconds (one read and one write).
    */
   readonly staleMs?: number;
+  /** Times the wait and judges staleness; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -73,17 +76,15 @@ const writeFileAtomic = async (path: string, data: string, mode = 0o644): Promis
 const errorCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Moves a stale lock file aside and deletes it; puts it back if another process had just replaced it. */
-const breakStaleLock = async (lockPath: string, staleMs: number): Promise<void> => {
+const breakStaleLock = async (lockPath: string, staleMs: number, now: number): Promise<void> => {
   let seen;
   try {
     seen = await stat(lockPath);
   } catch {
     return;
   }
-  if (Date.now() - seen.mtimeMs < staleMs) return;
+  if (now - seen.mtimeMs < staleMs) return;
   const aside = `${lockPath}.${process.pid}.${randomUUID()}.stale`;
   try {
     await rename(lockPath, aside);
@@ -102,13 +103,14 @@ const breakStaleLock = async (lockPath: string, staleMs: number): Promise<void> 
 const acquireFileLock = async (lockPath: string, options: FileLockOptions): Promise<number> => {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const staleMs = options.staleMs ?? 10_000;
-  const deadline = Date.now() + timeoutMs;
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + timeoutMs;
   await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
   for (let attempt = 0; ; attempt += 1) {
     try {
       const handle = await open(lockPath, 'wx', 0o600);
       try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
+        await handle.writeFile(JSON.stringify({ pid: process.pid, at: new Date(clock.now()).toISOString() }));
         return (await handle.stat()).ino;
       } finally {
         await handle.close();
@@ -116,14 +118,14 @@ const acquireFileLock = async (lockPath: string, options: FileLockOptions): Prom
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
-    await breakStaleLock(lockPath, staleMs);
-    if (Date.now() >= deadline) {
+    await breakStaleLock(lockPath, staleMs, clock.now());
+    if (clock.now() >= deadline) {
       throw new FileLockTimeoutError(
         `lock ${lockPath} is still held after ${timeoutMs} ms (another run of the same window?)`,
       );
     }
     // Short, jittered backoff: holders keep the lock for a read and a write.
-    await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
+    await clock.sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
   }
 };
 
