@@ -14,7 +14,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
-import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
+import { outcomeOf, startCliHarness, type CliHarness } from '../support/cli-harness.js';
 
 const ACCOUNT = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live' };
 const LIVE = 8756;
@@ -30,16 +30,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const run = async (action: 'pause' | 'resume', request: object, extra: string[] = []) => {
-  const event = await h.writeEvent(request);
-  return h.json<WindowResult>([action, '--event', event, ...extra]);
-};
-
-const outcomeOf = (result: WindowResult, id: string): CampaignOutcome => {
-  const found = result.campaigns.find((c) => c.id === id);
-  if (!found) throw new Error(`campaign ${id} is not in the result: ${result.campaigns.map((c) => c.id).join(', ')}`);
-  return found;
-};
+const run = (action: 'pause' | 'resume', request: object, extra: string[] = []) => h.window(action, request, extra);
 
 const sent = (verb: 'pause' | 'resume'): string[] =>
   h.sims.deltadna.requests

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowResult, CampaignOutcome } from '../../functions/core/result.js';
 import { systemClock } from '../../functions/core/clock.js';
-import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
+import { outcomeOf, startCliHarness, type CliHarness } from '../support/cli-harness.js';
 import { clockAhead } from '../support/clock.js';
 
 const DELTADNA = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live', window: 'nightly', select: { environment: 8756 } };
@@ -21,16 +21,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const run = async (action: 'pause' | 'resume', request: object, extra: string[] = []) => {
-  const event = await h.writeEvent(request);
-  return h.json<WindowResult>([action, '--event', event, ...extra]);
-};
-
-const outcomeOf = (result: WindowResult, id: string): CampaignOutcome => {
-  const found = result.campaigns.find((c) => c.id === id);
-  if (!found) throw new Error(`campaign ${id} is not in the result: ${result.campaigns.map((c) => c.id).join(', ')}`);
-  return found;
-};
+const run = (action: 'pause' | 'resume', request: object, extra: string[] = []) => h.window(action, request, extra);
 
 const posts = (vendor: 'deltadna' | 'ocamba', suffix: RegExp) =>
   h.sims[vendor].requests.filter((r) => r.method === 'POST' && suffix.test(r.path)).map((r) => r.path.split('/').at(-2));

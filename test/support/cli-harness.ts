@@ -9,6 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../cli/main.js';
 import { simSecretsFile } from '../../cli/sim.js';
 import type { Clock } from '../../functions/core/clock.js';
+import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { startAllSims, type AllSims, type AllSimsOptions } from '../../sim/index.js';
 
 interface CliRun {
@@ -35,10 +36,19 @@ interface CliHarness {
   cli(args: readonly string[], stdin?: string, options?: CliRunOptions): Promise<CliRun>;
   /** Runs the command with --json and returns the parsed result. */
   json<T = Record<string, unknown>>(args: readonly string[], options?: CliRunOptions): Promise<{ code: number; result: T; stderr: string }>;
+  /** Runs a window's pause or resume of `request` (written to an event file) with --json. */
+  window(action: 'pause' | 'resume', request: object, extra?: readonly string[]): Promise<{ code: number; result: WindowResult; stderr: string }>;
   /** Requests received by any simulator that change state (POST/PUT/PATCH/DELETE). */
   stateChangingRequests(): { vendor: string; method: string; path: string }[];
   close(): Promise<void>;
 }
+
+/** A campaign's outcome in a result; a campaign missing from it fails the test, saying which are there. */
+const outcomeOf = (result: WindowResult, id: string): CampaignOutcome => {
+  const found = result.campaigns.find((c) => c.id === id);
+  if (!found) throw new Error(`campaign ${id} is not in the result: ${result.campaigns.map((c) => c.id).join(', ')}`);
+  return found;
+};
 
 const collect = (stream: PassThrough): (() => string) => {
   const chunks: Buffer[] = [];
@@ -73,26 +83,34 @@ const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness
     return { code, stdout: out(), stderr: err() };
   };
 
+  const writeEvent: CliHarness['writeEvent'] = async (request, name) => {
+    events += 1;
+    const path = join(stateDir, name ?? `event-${events}.json`);
+    await writeFile(path, typeof request === 'string' ? request : JSON.stringify(request));
+    return path;
+  };
+
+  const json = async <T,>(args: readonly string[], options?: CliRunOptions): Promise<{ code: number; result: T; stderr: string }> => {
+    const run = await cli([...args, '--json'], '', options);
+    let result: T;
+    try {
+      result = JSON.parse(run.stdout) as T;
+    } catch {
+      throw new Error(`not JSON on stdout (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+    }
+    return { code: run.code, result, stderr: run.stderr };
+  };
+
   return {
     sims,
     stateDir,
     secretsFile,
-    async writeEvent(request, name) {
-      events += 1;
-      const path = join(stateDir, name ?? `event-${events}.json`);
-      await writeFile(path, typeof request === 'string' ? request : JSON.stringify(request));
-      return path;
-    },
+    writeEvent,
     cli,
-    async json(args, options) {
-      const run = await cli([...args, '--json'], '', options);
-      let result;
-      try {
-        result = JSON.parse(run.stdout);
-      } catch {
-        throw new Error(`not JSON on stdout (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
-      }
-      return { code: run.code, result, stderr: run.stderr };
+    json,
+    async window(action, request, extra = []) {
+      const event = await writeEvent(request);
+      return json<WindowResult>([action, '--event', event, ...extra]);
     },
     stateChangingRequests() {
       return (['deltadna', 'ocamba', 'kahuna'] as const).flatMap((vendor) =>
@@ -108,5 +126,5 @@ const startCliHarness = async (options: AllSimsOptions = {}): Promise<CliHarness
   };
 };
 
-export { startCliHarness };
+export { startCliHarness, outcomeOf };
 export type { CliHarness, CliRun };
