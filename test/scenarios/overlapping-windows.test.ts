@@ -13,7 +13,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
-import type { CampaignOutcome, WindowResult } from '../../functions/core/result.js';
 import { outcomeOf, startCliHarness, type CliHarness } from '../support/cli-harness.js';
 
 const ACCOUNT = { provider: 'deltadna', secret: 'campaign-ops/deltaslot-live' };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
-import type { WindowResult, CampaignOutcome } from '../../functions/core/result.js';
+import type { WindowResult } from '../../functions/core/result.js';
 import { systemClock } from '../../functions/core/clock.js';
 import { outcomeOf, startCliHarness, type CliHarness } from '../support/cli-harness.js';
 import { clockAhead } from '../support/clock.js';
