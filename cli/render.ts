@@ -59,7 +59,9 @@ const renderWindowResult = (result: WindowResult): string => {
   // Where campaigns of several kinds share the table, equal ids are told apart by a kind column.
   const kinds = result.campaigns.some((c) => c.kind !== undefined);
   const body =
-    result.campaigns.length === 0
+    result.skipped
+      ? `skipped: ${printable(result.skipped.reason, 4 * MAX_CELL)}`
+      : result.campaigns.length === 0
       ? '(no campaign selected)'
       : kinds
         ? table(['outcome', 'id', 'kind', 'name', 'status', 'why'], result.campaigns.map((c) => withKind(campaignRow(c), c.kind)), [12, 12, 16, 32, 24])

@@ -23,6 +23,8 @@ const METRICS = {
   vendorRetries: 'VendorRetries',
   vendorThrottles: 'VendorThrottles',
   runsFailed: 'RunsFailed',
+  /** A run delivered after the window's other edge had run for a later time: skipped, nothing changed. */
+  runsStale: 'RunsStale',
   /** A run's result could not be put on the bus (populate logs it and returns instead of throwing). */
   resultsUnpublished: 'ResultsUnpublished',
   populateRecipientsSubmitted: 'PopulateRecipientsSubmitted',
@@ -36,6 +38,8 @@ const EVENTS = {
   populateSubmitted: 'Populate Submitted',
   populateFinished: 'Populate Finished',
   runFailed: 'Run Failed',
+  /** A pause or resume delivered too late to act (the detail names the run that made it stale). */
+  runSkipped: 'Run Skipped',
   /** Events that start runs (put on the bus by a release pipeline or a person). */
   maintenanceStarted: 'Maintenance Started',
   maintenanceFinished: 'Maintenance Finished',

@@ -39,8 +39,9 @@ const handleWindow = (action: WindowAction, event: unknown, context?: Context): 
       telemetry,
       leaseWaitMs: leaseWaitMs(),
     });
-    await runtime.publisher.publish(RESULT_EVENT[action], result);
-    log.info('run finished', { summary: result.summary });
+    // A stale run (delivered after the window's other edge ran for a later time) changed nothing: it says so.
+    await runtime.publisher.publish(result.skipped ? EVENTS.runSkipped : RESULT_EVENT[action], result);
+    log.info(result.skipped ? 'run skipped' : 'run finished', { summary: result.summary, ...(result.skipped ? { skipped: result.skipped } : {}) });
     if (result.summary.failed > 0) {
       // Published first, then thrown: the Scheduler's or Lambda's retry runs the window again, which is
       // safe because a run only changes what is not yet as wanted.

@@ -17,7 +17,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -369,7 +369,9 @@ class CampaignOpsStack extends Stack {
       enabled: window.active,
       timeWindow: window.flexibleWindowMinutes ? TimeWindow.flexible(Duration.minutes(window.flexibleWindowMinutes)) : TimeWindow.off(),
       target: new InvokeFunction(fn, {
-        input: ScheduleTargetInput.fromObject(edge.request),
+        // The scheduled time rides with the request: a delivery retried past the window's other edge is then
+        // known to be late and skipped (README, "Late deliveries").
+        input: ScheduleTargetInput.fromObject({ ...edge.request, at: ContextAttribute.scheduledTime }),
         deadLetterQueue: deadLetters,
         ...DELIVERY,
       }),
@@ -393,7 +395,8 @@ class CampaignOpsStack extends Stack {
       eventPattern: { source: notOurOwn(), detailType: [detailType], detail: { window: [window.name] } },
       targets: [
         new eventTargets.LambdaFunction(fn, {
-          event: events.RuleTargetInput.fromObject(edge.request),
+          // The event's time is when the edge was meant to happen, as a schedule's scheduled time is.
+          event: events.RuleTargetInput.fromObject({ ...edge.request, at: events.EventField.time }),
           deadLetterQueue: deadLetters,
           ...DELIVERY,
         }),

@@ -6,8 +6,8 @@
  */
 import { CampaignStatus } from '../core/campaign.js';
 import { CampaignOpsError, ExitStatus } from '../core/errors.js';
-import { WindowEntryState } from '../core/ports.js';
-import type { PauseIntent, WindowEntry, WindowKey } from '../core/ports.js';
+import { EdgeAction, WindowEntryState } from '../core/ports.js';
+import type { EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey } from '../core/ports.js';
 
 /**
  * The window state cannot take the change asked for (the entry is gone or was given back), or is unreadable.
@@ -124,8 +124,38 @@ const parseWindowEntry = (raw: unknown, where: string): WindowEntry => {
   };
 };
 
+/** Milliseconds of an intended time, for comparing two of them whatever their offsets. */
+const edgeTimeMs = (run: Pick<EdgeRun, 'at'>): number => Date.parse(run.at);
+
+/** A run replaces the edge's record unless the record's intended time is later. */
+const recordEdgeRun = (edges: WindowEdges, action: EdgeAction, run: EdgeRun): { readonly edges: WindowEdges; readonly write: boolean } => {
+  const existing = edges[action];
+  if (existing !== undefined && edgeTimeMs(existing) > edgeTimeMs(run)) return { edges, write: false };
+  return { edges: { ...edges, [action]: { at: run.at, runId: run.runId, ranAt: run.ranAt } }, write: true };
+};
+
+/** Reads a window's edges record back from storage; absent is `{}`. */
+const parseWindowEdges = (raw: unknown, where: string): WindowEdges => {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null) throw new WindowStateError(`${where}: edges is not an object`);
+  const edges: Partial<Record<EdgeAction, EdgeRun>> = {};
+  for (const action of Object.values(EdgeAction)) {
+    const run = (raw as Record<string, unknown>)[action];
+    if (run === undefined) continue;
+    const { at, runId, ranAt } = (typeof run === 'object' && run !== null ? run : {}) as Record<string, unknown>;
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof runId !== 'string' || typeof ranAt !== 'string') {
+      throw new WindowStateError(`${where}: the ${action} edge needs at (a time), runId and ranAt`);
+    }
+    edges[action] = { at, runId, ranAt };
+  }
+  return edges;
+};
+
 export {
   WindowStateError,
+  edgeTimeMs,
+  recordEdgeRun,
+  parseWindowEdges,
   ENTRY_TTL_DAYS_DEFAULT,
   describeWindow,
   isOpen,

@@ -57,6 +57,22 @@ interface PauseIntent {
   readonly heldWith?: string;
 }
 
+/** The two edges of a window, as the window state records them. */
+const EdgeAction = { pause: 'pause', resume: 'resume' } as const;
+type EdgeAction = (typeof EdgeAction)[keyof typeof EdgeAction];
+
+/** One run of a window's edge: when it was meant to happen, which run it was, and when it ran. */
+interface EdgeRun {
+  /** ISO-8601: the intended time (the schedule's scheduled time, the event's time, or when it was asked). */
+  readonly at: string;
+  readonly runId: string;
+  /** ISO-8601: when the run took the account and started. */
+  readonly ranAt: string;
+}
+
+/** The last run of each edge of one window key, by intended time. */
+type WindowEdges = Readonly<Partial<Record<EdgeAction, EdgeRun>>>;
+
 /** One vendor account: every window of it, and its lease. */
 interface AccountScope {
   readonly provider: string;
@@ -98,6 +114,13 @@ interface WindowStore {
    * the campaigns other windows hold. One read (a DynamoDB Query on the account's partition, never a Scan).
    */
   listAccount(scope: AccountScope): Promise<AccountWindowEntry[]>;
+  /** The last run of each edge of the window key (nothing recorded: `{}`). */
+  edges(key: WindowKey): Promise<WindowEdges>;
+  /**
+   * Records a run of an edge, unless the edge's record already names a later intended time: a later
+   * intended time is never overwritten by an earlier one (an equal one is, by the newer run).
+   */
+  recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void>;
 }
 
 /** A vendor token with its expiry, e.g. deltaDNA's idToken. */
@@ -139,11 +162,13 @@ interface Telemetry {
 const silentLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const noTelemetry: Telemetry = { count: () => {} };
 
-export { WindowEntryState, silentLog, noTelemetry };
+export { WindowEntryState, EdgeAction, silentLog, noTelemetry };
 export type {
   WindowKey,
   WindowEntry,
   PauseIntent,
+  EdgeRun,
+  WindowEdges,
   AccountScope,
   AccountWindowEntry,
   WindowStore,

@@ -37,9 +37,24 @@ interface WindowRequest {
   readonly reason?: string;
   readonly dryRun: boolean;
   readonly scope: ResumeScope;
+  /**
+   * When the run was meant to happen (ISO-8601, normalized to UTC): the request's `at` (Scheduler's
+   * scheduled time), else the EventBridge envelope's `time`; absent for a direct invoke or the CLI, whose
+   * run means now. A run meant for before the window's last run of the other edge is stale (late-delivery.ts).
+   */
+  readonly at?: string;
 }
 
-const REQUEST_FIELDS = ['provider', 'secret', 'window', 'select', 'reason', 'dryRun', 'scope', 'action'] as const;
+const REQUEST_FIELDS = ['provider', 'secret', 'window', 'select', 'reason', 'dryRun', 'scope', 'action', 'at'] as const;
+/** How far ahead of the run's clock an intended time may be: clock skew, never a run meant for later. */
+const MAX_AT_AHEAD_MS = 5 * 60_000;
+/** ISO-8601 with a zone: 2026-12-01T22:00:00Z, 2026-12-01T23:00:00.000+01:00. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+interface ParseOptions {
+  /** The run's clock, to refuse an intended time in the future; default the system clock. */
+  readonly now?: () => Date;
+}
 const SELECT_FIELDS = ['environment', 'allEnvironments', 'ids', 'names', 'labels', 'exclude', 'kind'] as const;
 const WINDOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_REASON = 500;
@@ -160,13 +175,29 @@ const readSelection = (value: unknown, vendor: WindowVendor | undefined, vendors
   };
 };
 
+/** An intended time: ISO-8601 with a zone, not more than a few minutes ahead; normalized to UTC. */
+const readIntendedTime = (value: unknown, field: string, options: ParseOptions, issues: IssueList): string | undefined => {
+  const ms = typeof value === 'string' && ISO_WITH_ZONE.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    issues.add(field, `must be an ISO-8601 time with a zone, e.g. "2026-12-01T22:00:00Z"; got ${quote(value)}`);
+    return undefined;
+  }
+  const now = (options.now ?? (() => new Date()))().getTime();
+  if (ms - now > MAX_AT_AHEAD_MS) {
+    issues.add(field, `is ${Math.round((ms - now) / 60_000)} minutes ahead of now; a run may be meant for at most ${MAX_AT_AHEAD_MS / 60_000} minutes ahead: ${quote(value)}`);
+    return undefined;
+  }
+  return new Date(ms).toISOString();
+};
+
 /**
  * Reads a pause or resume request. `action` is what the caller (handler or CLI command) is about to do;
  * a request that names another action is refused rather than silently run.
  */
-const parseWindowRequest = (input: unknown, action: WindowAction, vendors: VendorRegistry): WindowRequest => {
+const parseWindowRequest = (input: unknown, action: WindowAction, vendors: VendorRegistry, options: ParseOptions = {}): WindowRequest => {
   const issues = new IssueList();
-  const raw = readRequestObject(unwrapEnvelope(input), issues);
+  const detail = unwrapEnvelope(input);
+  const raw = readRequestObject(detail, issues);
   rejectUnknownFields(raw, REQUEST_FIELDS, '', issues);
 
   if (raw.action !== undefined && raw.action !== action) {
@@ -200,6 +231,15 @@ const parseWindowRequest = (input: unknown, action: WindowAction, vendors: Vendo
     else issues.add('scope', `must be "window" (resume what this window paused) or "selection" (resume every selected paused campaign); got ${quote(raw.scope)}`);
   }
 
+  // The request's own `at` wins; an EventBridge event's `time` otherwise (the envelope, not the detail).
+  const envelopeTime = detail !== input && isObject(input) ? input.time : undefined;
+  const at =
+    raw.at !== undefined
+      ? readIntendedTime(raw.at, 'at', options, issues)
+      : envelopeTime !== undefined
+        ? readIntendedTime(envelopeTime, 'time', options, issues)
+        : undefined;
+
   issues.throwIfAny();
   return {
     action,
@@ -210,8 +250,9 @@ const parseWindowRequest = (input: unknown, action: WindowAction, vendors: Vendo
     ...(typeof raw.reason === 'string' && raw.reason.trim() ? { reason: raw.reason } : {}),
     dryRun,
     scope,
+    ...(at !== undefined ? { at } : {}),
   };
 };
 
-export { WindowAction, ResumeScope, SELECTION_LIMITS, parseWindowRequest };
-export type { WindowRequest, Selection, EnvironmentRef };
+export { WindowAction, ResumeScope, SELECTION_LIMITS, MAX_AT_AHEAD_MS, parseWindowRequest };
+export type { WindowRequest, Selection, EnvironmentRef, ParseOptions };

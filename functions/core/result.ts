@@ -58,6 +58,19 @@ interface WindowResult {
    * `campaigns`; those not yet started are left out and counted here. Running again settles them.
    */
   readonly interrupted?: Interruption;
+  /**
+   * Set when the run was delivered too late to act (a pause meant for before the window's last resume,
+   * or the other way round): it changed nothing, listed nothing, and names the run that made it stale.
+   */
+  readonly skipped?: Skipped;
+}
+
+interface Skipped {
+  readonly reason: string;
+  /** This run's intended time. */
+  readonly at: string;
+  /** The window's last run of the other edge, meant for later than this one. */
+  readonly staleBecause: { readonly action: 'pause' | 'resume'; readonly at: string; readonly runId: string };
 }
 
 interface Interruption {
@@ -81,4 +94,4 @@ const exitCodeOf = (result: { summary: Summary; error?: string }): 0 | 1 =>
   result.summary.rejected > 0 || result.summary.failed > 0 || result.error !== undefined ? 1 : 0;
 
 export { Outcome, summarize, emptySummary, exitCodeOf };
-export type { CampaignOutcome, Interruption, Summary, WindowResult };
+export type { CampaignOutcome, Interruption, Skipped, Summary, WindowResult };

@@ -7,11 +7,12 @@ import type { Clock } from './clock.js';
 import { CampaignStatus, type Campaign, type CampaignProvider } from './campaign.js';
 import { resolveEnvironment } from './environments.js';
 import { describeError, isRetryable, VendorError } from './errors.js';
+import { staleBecause } from './late-delivery.js';
 import { Act, decidePause, decideSelectionResume, decideWindowResume, isOpen, type CampaignFacts, type Decision, type Holder } from './plan.js';
 import { noTelemetry, silentLog, type AccountLease, type Log, type Telemetry, type WindowEntry, type WindowKey, type WindowStore } from './ports.js';
 import { mapWithConcurrency } from './rate-limiter.js';
 import { WindowAction, type WindowRequest } from './request.js';
-import { Outcome, summarize, type CampaignOutcome, type WindowResult } from './result.js';
+import { emptySummary, Outcome, summarize, type CampaignOutcome, type Skipped, type WindowResult } from './result.js';
 import { accountOf } from './secret-names.js';
 import { compileSelection, optOutReason, type CompiledSelection } from './selection.js';
 import { unreachable } from './unreachable.js';
@@ -112,8 +113,13 @@ class WindowRun {
 
   async run(): Promise<WindowResult> {
     const startedAt = this.#now().toISOString();
+    // When the run was meant to happen: what the request says (schedule or event), else now, as asked.
+    const at = this.#request.at ?? startedAt;
     const release = await this.#acquireAccount();
     try {
+      // Under the lease, before anything is sent: a run delivered after the other edge's later run is stale.
+      const skipped = await this.#checkOrder(at);
+      if (skipped) return this.#skippedResult(startedAt, skipped);
       const { candidates, listingComplete } = await this.#readCandidates();
       const signal = this.#deps.signal;
       let done = 0;
@@ -133,14 +139,7 @@ class WindowRun {
       this.#telemetry.count(METRICS.campaignsRejected, summary.rejected);
       this.#telemetry.count(METRICS.campaignsFailed, summary.failed);
       return {
-        action: this.#request.action,
-        provider: this.#request.provider,
-        secret: this.#request.secret,
-        window: this.#request.window,
-        dryRun: this.#request.dryRun,
-        ...(this.#request.action === WindowAction.resume ? { scope: this.#request.scope } : {}),
-        ...(this.#request.select.kind !== undefined ? { kind: this.#request.select.kind } : {}),
-        runId: this.#deps.runId,
+        ...this.#resultHead(),
         startedAt,
         finishedAt: this.#now().toISOString(),
         summary,
@@ -150,6 +149,54 @@ class WindowRun {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Reads the window's edges (every kind the run covers) and says why the run is stale, if it is; a run
+   * that is not records itself as its edge's latest (a dry run records nothing).
+   */
+  async #checkOrder(at: string): Promise<Skipped | undefined> {
+    const { store, runId } = this.#deps;
+    const action = this.#request.action;
+    const keys = [...new Map(this.#kinds.map((kind) => [kind ?? '', this.#keyFor(kind)])).values()];
+    for (const key of keys) {
+      const because = staleBecause(action, at, await store.edges(key));
+      if (because === undefined) continue;
+      this.#telemetry.count(METRICS.runsStale);
+      const reason = `delivered late: this ${action} was meant for ${at}, before the ${because.action} of window ${this.#key.window} meant for ${because.at} (run ${because.runId}); nothing done`;
+      this.#log.warn('run skipped: stale', { at, staleBecause: because });
+      return { reason, at, staleBecause: because };
+    }
+    if (!this.#request.dryRun) {
+      const ranAt = this.#now().toISOString();
+      for (const key of keys) await store.recordEdge(key, action, { at, runId, ranAt });
+    }
+    return undefined;
+  }
+
+  #skippedResult(startedAt: string, skipped: Skipped): WindowResult {
+    return {
+      ...this.#resultHead(),
+      startedAt,
+      finishedAt: this.#now().toISOString(),
+      summary: emptySummary(),
+      campaigns: [],
+      skipped,
+    };
+  }
+
+  /** What every result of this run starts with: what was asked, by which run. */
+  #resultHead(): Pick<WindowResult, 'action' | 'provider' | 'secret' | 'window' | 'dryRun' | 'scope' | 'kind' | 'runId'> {
+    return {
+      action: this.#request.action,
+      provider: this.#request.provider,
+      secret: this.#request.secret,
+      window: this.#request.window,
+      dryRun: this.#request.dryRun,
+      ...(this.#request.action === WindowAction.resume ? { scope: this.#request.scope } : {}),
+      ...(this.#request.select.kind !== undefined ? { kind: this.#request.select.kind } : {}),
+      runId: this.#deps.runId,
+    };
   }
 
   #acquireAccount(): Promise<() => Promise<void>> {

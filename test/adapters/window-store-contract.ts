@@ -271,6 +271,44 @@ const windowStoreContract = (implementation: string, makeStore: StoreFactory): v
       expect({ early, late, crashedRunBack }).toEqual({ early: false, late: true, crashedRunBack: false });
     });
 
+    it('records the last run of each edge per window key, and a later intended time is never overwritten by an earlier one', async () => {
+      // Prepare
+      const decisionPoint = { ...key, kind: 'decision-point' };
+      const freeze = { ...key, window: 'freeze' };
+      const tonight = { at: '2026-12-01T22:00:00.000Z', runId: 'pause-tonight', ranAt: '2026-12-01T22:00:03.000Z' };
+
+      // Act
+      const before = await store.edges(key);
+      await store.recordEdge(key, 'pause', tonight);
+      await store.recordEdge(key, 'pause', { at: '2026-11-30T22:00:00.000Z', runId: 'pause-yesterday', ranAt: '2026-12-01T22:10:00.000Z' });
+      await store.recordEdge(key, 'resume', { at: '2026-12-02T06:00:00.000Z', runId: 'resume-1', ranAt: '2026-12-02T06:00:02.000Z' });
+      await store.recordEdge(key, 'resume', { at: '2026-12-02T06:00:00.000Z', runId: 'resume-retry', ranAt: '2026-12-02T06:01:00.000Z' });
+      await store.beginPause(key, intent('7', 'pause-tonight'));
+
+      // Assess
+      expect(before).toEqual({});
+      expect(await store.edges(key)).toEqual({
+        pause: tonight,
+        resume: { at: '2026-12-02T06:00:00.000Z', runId: 'resume-retry', ranAt: '2026-12-02T06:01:00.000Z' },
+      });
+      expect(await store.edges(decisionPoint)).toEqual({});
+      expect(await store.edges(freeze)).toEqual({});
+      // Beside the entries, never among them.
+      expect((await store.list(key)).map((entry) => entry.campaignId)).toEqual(['7']);
+      expect((await store.listAccount({ provider: key.provider, account: key.account })).map(({ entry }) => entry.campaignId)).toEqual(['7']);
+    });
+
+    it('keeps the latest of 10 edge runs recorded at once, whatever their order', async () => {
+      // Prepare
+      const runs = Array.from({ length: 10 }, (_, i) => ({ at: `2026-12-01T22:0${i}:00.000Z`, runId: `pause-${i}`, ranAt: '2026-12-01T22:10:00.000Z' })).reverse();
+
+      // Act
+      await Promise.all(runs.map((run) => store.recordEdge(key, 'pause', run)));
+
+      // Assess
+      expect((await store.edges(key)).pause).toMatchObject({ runId: 'pause-9' });
+    });
+
     it('gives one lease to one of 10 holders asking at once, per account', async () => {
       // Prepare
       const scope = { provider: key.provider, account: key.account };

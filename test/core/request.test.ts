@@ -113,7 +113,7 @@ describe('Function: parseWindowRequest', () => {
         'detail-type': 'Pause Requested',
         source: 'live-ops.console',
         account: '123456789012',
-        time: '2026-12-28T08:00:00Z',
+        time: '2026-11-28T08:00:00Z',
         region: 'eu-central-1',
         resources: [],
         detail: { ...DELTADNA, dryRun: true },
@@ -124,6 +124,7 @@ describe('Function: parseWindowRequest', () => {
 
       // Assess
       expect(request).toMatchObject({ provider: 'deltadna', window: 'nightly', dryRun: true, select: { environment: { id: 8756 } } });
+      expect(request.at).toBe('2026-11-28T08:00:00.000Z');
     });
 
     it('names the detail fields, not the envelope, when the envelope holds a bad request', () => {
@@ -524,6 +525,59 @@ describe('Function: parseWindowRequest', () => {
     );
     for (const issue of issues) expect((error as Error).message).toContain(`${issue.field}: ${issue.problem}`);
     expect((error as InvalidRequestError).retryable).toBe(false);
+  });
+});
+
+describe('Function: parseWindowRequest (when the run was meant to happen: at)', () => {
+  const NOW = new Date('2026-12-01T22:00:00Z');
+  const now = () => NOW;
+  const envelope = (detail: object, time: unknown) => ({ version: '0', 'detail-type': 'Maintenance Started', source: 'release-pipeline', time, detail });
+  const refusal = (input: unknown): FieldIssue[] => {
+    try {
+      parseWindowRequest(input, 'pause', VENDORS, { now });
+    } catch (error) {
+      return [...(error as InvalidRequestError).issues];
+    }
+    throw new Error('expected an InvalidRequestError');
+  };
+
+  it('reads an explicit at with any zone, normalized to UTC', () => {
+    // Act
+    const request = parseWindowRequest({ ...OCAMBA, at: '2026-12-01T23:00:00+01:00' }, 'pause', VENDORS, { now });
+
+    // Assess
+    expect(request.at).toBe('2026-12-01T22:00:00.000Z');
+  });
+
+  it("takes the envelope's time when the detail has no at, and the detail's at over the envelope's time", () => {
+    // Act
+    const fromTime = parseWindowRequest(envelope(OCAMBA, '2026-12-01T21:00:00Z'), 'pause', VENDORS, { now });
+    const fromAt = parseWindowRequest(envelope({ ...OCAMBA, at: '2026-12-01T20:00:00Z' }, '2026-12-01T21:00:00Z'), 'pause', VENDORS, { now });
+
+    // Assess
+    expect(fromTime.at).toBe('2026-12-01T21:00:00.000Z');
+    expect(fromAt.at).toBe('2026-12-01T20:00:00.000Z');
+  });
+
+  it('leaves at out for a direct request with none: the run means now', () => {
+    expect(parseWindowRequest(OCAMBA, 'pause', VENDORS, { now }).at).toBeUndefined();
+  });
+
+  it('refuses an at without a zone, not a time, or not a string, naming the field', () => {
+    for (const at of ['2026-12-01T22:00:00', '2026-12-01', 'tonight', '2026-13-01T22:00:00Z', 1796162400000]) {
+      expect(refusal({ ...OCAMBA, at })).toEqual([expect.objectContaining({ field: 'at', problem: expect.stringContaining('ISO-8601') })]);
+    }
+    expect(refusal(envelope(OCAMBA, 'yesterday'))).toEqual([expect.objectContaining({ field: 'time' })]);
+  });
+
+  it('refuses a run meant for more than five minutes ahead, and takes one within them (clock skew)', () => {
+    // Act
+    const within = parseWindowRequest({ ...OCAMBA, at: '2026-12-01T22:04:59Z' }, 'pause', VENDORS, { now });
+
+    // Assess
+    expect(within.at).toBe('2026-12-01T22:04:59.000Z');
+    expect(refusal({ ...OCAMBA, at: '2026-12-01T22:06:00Z' })).toEqual([expect.objectContaining({ field: 'at', problem: expect.stringContaining('ahead') })]);
+    expect(refusal(envelope(OCAMBA, '2026-12-02T06:00:00Z'))).toEqual([expect.objectContaining({ field: 'time', problem: expect.stringContaining('ahead') })]);
   });
 });
 

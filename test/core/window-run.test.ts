@@ -915,3 +915,144 @@ describe('Scenario: overlapping windows on the memory store', () => {
     expect(await entryOf(store, '1')).toMatchObject({ state: 'resumed' });
   });
 });
+
+describe('Scenario: late deliveries never act out of order', () => {
+  const TONIGHT = '2026-11-30T22:00:00Z';
+  const MORNING = '2026-12-01T06:00:00Z';
+  const YESTERDAY_MORNING = '2026-11-30T06:00:00Z';
+  const counting = (): { telemetry: Telemetry; counts: Record<string, number> } => {
+    const counts: Record<string, number> = {};
+    return { counts, telemetry: { count: (name, value = 1) => void (counts[name] = (counts[name] ?? 0) + value) } };
+  };
+
+  it('skips a pause meant for before the window\'s last resume: nothing listed or sent, the resume named, RunsStale counted', async () => {
+    // Prepare: tonight's window ran, and its pause is delivered again after the resume.
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+    await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { runId: 'pause-1' }));
+    await runWindow(resumeRequest({ at: MORNING }), deps(provider, { runId: 'resume-1' }));
+    provider.calls.length = 0;
+    const { telemetry, counts } = counting();
+
+    // Act
+    const late = await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { runId: 'pause-1-late', telemetry }));
+
+    // Assess
+    expect(late.skipped).toEqual({
+      reason: expect.stringContaining('delivered late'),
+      at: '2026-11-30T22:00:00.000Z',
+      staleBecause: { action: 'resume', at: '2026-12-01T06:00:00.000Z', runId: 'resume-1' },
+    });
+    expect(late.campaigns).toEqual([]);
+    expect(late.summary).toEqual({ selected: 0, planned: 0, changed: 0, unchanged: 0, rejected: 0, failed: 0 });
+    expect(provider.calls).toEqual([]);
+    expect([...provider.campaigns.values()].map((c) => c.status)).toEqual(['running', 'running']);
+    expect(counts).toMatchObject({ RunsStale: 1 });
+    expect((await store.edges(KEY)).pause).toMatchObject({ runId: 'pause-1' });
+  });
+
+  it("skips yesterday's resume delivered after tonight's pause, which stands until tonight's own resume", async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+    await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { runId: 'pause-tonight' }));
+
+    // Act
+    const late = await runWindow(resumeRequest({ at: YESTERDAY_MORNING }), deps(provider, { runId: 'resume-yesterday' }));
+    const statusesAfterLate = [...provider.campaigns.values()].map((c) => c.status);
+    const morning = await runWindow(resumeRequest({ at: MORNING }), deps(provider, { runId: 'resume-morning' }));
+
+    // Assess
+    expect(late.skipped?.staleBecause).toEqual({ action: 'pause', at: '2026-11-30T22:00:00.000Z', runId: 'pause-tonight' });
+    expect(statusesAfterLate).toEqual(['paused', 'paused']);
+    expect(morning.skipped).toBeUndefined();
+    expect(morning.summary.changed).toBe(2);
+    expect([...provider.campaigns.values()].map((c) => c.status)).toEqual(['running', 'running']);
+  });
+
+  it('keeps a normal night and a retried pause as they were: the retry before the resume is a no-op, not skipped', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'paused')]);
+
+    // Act
+    const pause = await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { runId: 'pause-1' }));
+    const retry = await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { runId: 'pause-1-retry' }));
+    const resume = await runWindow(resumeRequest({ at: MORNING }), deps(provider, { runId: 'resume-1' }));
+    const resumeRetry = await runWindow(resumeRequest({ at: MORNING }), deps(provider, { runId: 'resume-1-retry' }));
+
+    // Assess
+    expect([pause, retry, resume, resumeRetry].map((r) => r.skipped)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(pause.summary).toMatchObject({ changed: 1, unchanged: 1 });
+    expect(retry.summary).toMatchObject({ changed: 0, unchanged: 2 });
+    expect(resume.summary).toMatchObject({ changed: 1 });
+    expect(resumeRetry.summary).toMatchObject({ changed: 0 });
+    expect(provider.campaigns.get('1')?.status).toBe('running');
+    expect(provider.campaigns.get('2')?.status).toBe('paused');
+    expect(await store.edges(KEY)).toEqual({
+      pause: { at: '2026-11-30T22:00:00.000Z', runId: 'pause-1-retry', ranAt: NOW.toISOString() },
+      resume: { at: '2026-12-01T06:00:00.000Z', runId: 'resume-1-retry', ranAt: NOW.toISOString() },
+    });
+  });
+
+  it('ends with every campaign running when a pause is retried while its resume runs, waiting for the account lease', async () => {
+    // Prepare: the 22:00 pause failed on one campaign, so Lambda retries it; the 22:30 resume of a short
+    // window holds the account when the retry arrives.
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running'), campaign('2', 'running')]);
+    provider.pauseFailures.set('2', { error: vendorError(503, 'try later') });
+    const first = await runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { lease: store, runId: 'pause-1' }));
+    provider.pauseFailures.clear();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let holding!: () => void;
+    const resumeHolds = new Promise<void>((resolve) => (holding = resolve));
+    const resumeAtVendor = provider.resume.bind(provider);
+    provider.resume = async (c) => {
+      holding();
+      await gate;
+      return resumeAtVendor(c);
+    };
+    const resume = runWindow(resumeRequest({ at: '2026-11-30T22:30:00Z' }), deps(provider, { lease: store, runId: 'resume-1' }));
+    await resumeHolds;
+
+    // Act: the retry waits for the lease on the test's clock; the resume finishes meanwhile.
+    const clock = new ManualClock();
+    const retry = clock.run(runWindow(pauseRequest({ at: TONIGHT }), deps(provider, { lease: store, leaseClock: clock, leaseWaitMs: 60_000, runId: 'pause-1-retry' })));
+    await clock.whenSleeping();
+    open();
+    const resumed = await resume;
+    const retried = await retry;
+
+    // Assess
+    expect(first.summary.failed).toBe(1);
+    expect(resumed.summary.changed).toBe(1);
+    expect(retried.skipped?.staleBecause).toEqual({ action: 'resume', at: '2026-11-30T22:30:00.000Z', runId: 'resume-1' });
+    expect([...provider.campaigns.values()].map((c) => c.status)).toEqual(['running', 'running']);
+    expect(provider.vendorCalls()).toEqual(['pause 1', 'pause 2', 'resume 1']);
+  });
+
+  it('records nothing for a dry run, so a preview never makes the real edge stale', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+
+    // Act
+    const preview = await runWindow(resumeRequest({ at: MORNING, dryRun: true }), deps(provider));
+    const pause = await runWindow(pauseRequest({ at: TONIGHT }), deps(provider));
+
+    // Assess
+    expect(preview.skipped).toBeUndefined();
+    expect(pause.skipped).toBeUndefined();
+    expect(pause.summary.changed).toBe(1);
+  });
+
+  it('takes a run with no at as meant for now: a CLI pause after the morning resume is not late', async () => {
+    // Prepare
+    const provider = new FakeProvider('ocamba', [campaign('1', 'running')]);
+    await runWindow(resumeRequest({ at: MORNING }), deps(provider, { runId: 'resume-1' }));
+
+    // Act
+    const now = await runWindow(pauseRequest(), deps(provider, { runId: 'pause-by-hand' }));
+
+    // Assess
+    expect(now.skipped).toBeUndefined();
+    expect(now.summary.changed).toBe(1);
+    expect((await store.edges(KEY)).pause).toEqual({ at: NOW.toISOString(), runId: 'pause-by-hand', ranAt: NOW.toISOString() });
+  });
+});

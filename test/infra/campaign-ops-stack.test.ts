@@ -156,8 +156,10 @@ describe('Stack: CampaignOpsStack', () => {
           },
         });
         const request = JSON.parse(input.asString()) as Json;
-        expect(request).toEqual(expectedRequest(edge.window, edge.action));
-        expect(parseWindowRequest(request, edge.action, VENDORS)).toMatchObject({ action: edge.action, window: edge.window, dryRun: false });
+        // The scheduled time rides with the request, so a late delivery knows it is late.
+        expect(request).toEqual({ ...expectedRequest(edge.window, edge.action), at: '<aws.scheduler.scheduled-time>' });
+        const delivered = { ...request, at: '2026-11-30T22:00:00Z' };
+        expect(parseWindowRequest(delivered, edge.action, VENDORS)).toMatchObject({ action: edge.action, window: edge.window, dryRun: false, at: '2026-11-30T22:00:00.000Z' });
       }
     });
 
@@ -233,14 +235,15 @@ describe('Stack: CampaignOpsStack', () => {
             State: window.enabled ? 'ENABLED' : 'DISABLED',
             Targets: [Match.objectLike({
               Arn: { 'Fn::GetAtt': [functionId(fn), 'Arn'] },
-              Input: input,
+              InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: input },
               RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 10 },
               DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
             })],
           });
 
-          // Assess
-          expect(JSON.parse(input.asString())).toEqual(expectedRequest(window.name, action));
+          // Assess: the event's time rides with the request, as "at"
+          const delivered = input.asString().replace('<time>', '"2026-11-30T22:00:00Z"');
+          expect(JSON.parse(delivered)).toEqual({ ...expectedRequest(window.name, action), at: '2026-11-30T22:00:00Z' });
         }
       }
     });

@@ -287,6 +287,53 @@ describe('Integration: Lambda handlers on moto', () => {
     expect(sims.ocamba.campaign('1000248')?.status).toBe('paused');
   });
 
+  it('a Maintenance Started delivered after its Maintenance Finished pauses nothing and publishes Run Skipped naming the resume', async () => {
+    // Prepare: the night ran by events; its Maintenance Started is delivered again, late.
+    const event = (detailType: string, time: string) => ({ version: '0', id: `${detailType}-${time}`, 'detail-type': detailType, source: 'release-pipeline', time, detail: DELTADNA_WINDOW });
+    const started = event(EVENTS.maintenanceStarted, '2026-11-30T22:00:00Z');
+    await handlers.pause(started, lambdaContext());
+    const resumed = await handlers.resume(event(EVENTS.maintenanceFinished, '2026-12-01T06:00:00Z'), lambdaContext());
+    const postsBefore = statePosts('deltadna').length;
+
+    // Act
+    const late = await handlers.pause(started, lambdaContext());
+    const events = await drainEvents();
+    const { Items = [] } = await clients.dynamo.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }));
+
+    // Assess
+    expect(late.skipped?.staleBecause).toEqual({ action: 'resume', at: '2026-12-01T06:00:00.000Z', runId: resumed.runId });
+    expect(late.summary).toMatchObject({ selected: 0, changed: 0, failed: 0 });
+    expect(statePosts('deltadna')).toHaveLength(postsBefore);
+    expect(sims.deltadna.campaign(34749)?.status).toBe('ACTIVE');
+    expect(events.map((e) => e['detail-type'])).toEqual([EVENTS.campaignsPaused, EVENTS.campaignsResumed, EVENTS.runSkipped]);
+    expect(events[2]!.detail).toMatchObject({ action: 'pause', window: 'nightly', campaigns: [], skipped: { staleBecause: { action: 'resume', runId: resumed.runId } } });
+    // One edges item for the window, beside its entries.
+    const edges = Items.filter((i) => i.pk?.S === `EDGES#deltadna#${DELTADNA_SECRET}`);
+    expect(edges.map((i) => [i.sk?.S, i.pauseAt?.S, i.resumeAt?.S])).toEqual([['nightly#-', '2026-11-30T22:00:00.000Z', '2026-12-01T06:00:00.000Z']]);
+  });
+
+  it("a Scheduler pause retried by Lambda after its window's resume ran is skipped, and every campaign ends running", async () => {
+    // Prepare: the 22:00 pause fails on one campaign, so Lambda will retry it; the 22:30 resume runs first.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const unavailable = { status: 503, body: { code: 503, title: 'Unavailable' } } as const;
+    sims.ocamba.inject({ method: 'POST', path: '/v1/hood/campaigns/1000248/pause', times: Infinity, fault: unavailable });
+    sims.ocamba.inject({ method: 'GET', path: '/v1/hood/campaigns/1000248', times: Infinity, fault: unavailable });
+    const scheduled = { ...OCAMBA_WINDOW, at: '2026-11-30T22:00:00Z' };
+    const failed = await handlers.pause(scheduled, lambdaContext()).catch((e: unknown) => e);
+    sims.ocamba.clearFaults();
+    await handlers.resume({ ...OCAMBA_WINDOW, at: '2026-11-30T22:30:00Z' }, lambdaContext());
+
+    // Act: Lambda's retry of the same event.
+    const retried = await handlers.pause(scheduled, lambdaContext());
+    const events = await drainEvents();
+
+    // Assess
+    expect(failed).toMatchObject({ name: 'CampaignsFailedError' });
+    expect(retried.skipped?.staleBecause).toMatchObject({ action: 'resume', at: '2026-11-30T22:30:00.000Z' });
+    expect(['1000241', '1000242', '1000244', '1000248'].map((id) => sims.ocamba.campaign(id)?.status)).toEqual(['running', 'running', 'scheduled', 'running']);
+    expect(events.map((e) => e['detail-type'])).toEqual([EVENTS.campaignsPaused, EVENTS.campaignsResumed, EVENTS.runSkipped]);
+  }, 60_000);
+
   it('fails fast on an invalid request: no vendor call, a Run Failed event naming the field', async () => {
     // Act
     const error = await handlers.pause({ ...OCAMBA_WINDOW, select: { environment: 5 } }, lambdaContext()).catch((e: unknown) => e);

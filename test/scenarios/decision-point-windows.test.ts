@@ -154,3 +154,27 @@ describe('Scenario: select.kind refused before anything is sent', () => {
     expect(h.sims.ocamba.requests).toEqual([]);
   });
 });
+
+describe('Scenario: late deliveries per kind of campaign', () => {
+  const at = async (action: 'pause' | 'resume', time: string, kind?: string) => {
+    const event = await h.writeEvent({ ...WINDOW, select: { environment: LIVE, ...(kind ? { kind } : {}) }, at: time });
+    return h.json<WindowResult>([action, '--event', event]);
+  };
+
+  it("a decision-point resume makes a late pause stale where it covers decision-point campaigns, and only there (the kind keys the edges)", async () => {
+    // Prepare: the decision-point night ran.
+    await at('pause', '2026-11-30T22:00:00Z', 'decision-point');
+    const resume = await at('resume', '2026-12-01T06:00:00Z', 'decision-point');
+
+    // Act: pauses meant for 22:00, delivered after that resume.
+    const eventTriggered = await at('pause', '2026-11-30T22:00:00Z');
+    const both = await at('pause', '2026-11-30T22:00:00Z', 'all');
+
+    // Assess
+    expect(eventTriggered.result.skipped).toBeUndefined();
+    expect(eventTriggered.result.summary.changed).toBe(4);
+    expect(both.code).toBe(0);
+    expect(both.result.skipped?.staleBecause).toEqual({ action: 'resume', at: '2026-12-01T06:00:00.000Z', runId: resume.result.runId });
+    expect(h.sims.deltadna.campaign(52001, 'decision-point')?.status).toBe('ACTIVE');
+  });
+});

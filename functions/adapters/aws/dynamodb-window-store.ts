@@ -2,6 +2,7 @@
  * WindowStore and AccountLease on one DynamoDB table (pk, sk: strings; `expiresAt` is the TTL attribute).
  *
  *   WINDOWS#<provider>#<account> / <window>#<kind or ->#CAMPAIGN#<campaignId>   one entry of a window
+ *   EDGES#<provider>#<account>   / <window>#<kind or ->                        when each edge last ran
  *   LOCK#<provider>#<account>    / LOCK                                        the account's lease
  *
  * Every window of an account shares one partition, so one Query (never a Scan) reads the holds of all
@@ -11,6 +12,8 @@
  * Versions before 2026-12 kept each window in a partition of its own (WINDOW#<provider>#<account>#<window>
  * [#<kind>] / CAMPAIGN#<campaignId>). Reading a window moves its items from there into the account's
  * partition, so a window open across an upgrade still resumes what it paused.
+ * A window's edges live in a partition of their own, so the account's Query of entries never meets them;
+ * each edge's record is written only when its intended time is not earlier than the one recorded.
  * Every change is one conditional write, so concurrent runs of the same window can neither lose nor
  * double an entry: the rules are those of ../window-entries.ts, written as condition expressions.
  */
@@ -25,14 +28,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { WindowEntryState } from '../../core/ports.js';
-import type { AccountLease, AccountScope, AccountWindowEntry, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import { EdgeAction } from '../../core/ports.js';
+import type { AccountLease, AccountScope, AccountWindowEntry, EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   ENTRY_TTL_DAYS_DEFAULT,
   WindowStateError,
   describeWindow,
+  edgeTimeMs,
   entryFromIntent,
   expiryOf,
   isOpen,
+  parseWindowEdges,
   parseWindowEntry,
 } from '../window-entries.js';
 
@@ -65,6 +71,8 @@ const DEFAULT_KIND = '-';
 const windowPrefix = (key: WindowKey): string => `${key.window}#${key.kind ?? DEFAULT_KIND}#CAMPAIGN#`;
 /** Where a window's entries were kept before every window of an account shared one partition. */
 const legacyWindowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
+/** One item per window key: the last run of each of its edges. */
+const edgesKey = (key: WindowKey): Item => ({ pk: s(`EDGES#${key.provider}#${key.account}`), sk: s(`${key.window}#${key.kind ?? DEFAULT_KIND}`) });
 const itemKey = (key: WindowKey, campaignId: string): Item => ({ pk: s(accountPk(key)), sk: s(`${windowPrefix(key)}${campaignId}`) });
 // A lease's item keeps its LOCK keys: tables already deployed hold leases under them.
 const leasePk = (scope: { provider: string; account: string }): string => `LOCK#${scope.provider}#${scope.account}`;
@@ -224,6 +232,42 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
       }
       return { window, ...(kind !== DEFAULT_KIND ? { kind } : {}), entry: fromItem(item) };
     });
+  }
+
+  async edges(key: WindowKey): Promise<WindowEdges> {
+    const output = await this.#client.send(new GetItemCommand({ TableName: this.#table, Key: edgesKey(key), ConsistentRead: true }));
+    const item = output.Item ?? {};
+    const raw: Record<string, unknown> = {};
+    for (const action of Object.values(EdgeAction)) {
+      if (item[`${action}At`] === undefined) continue;
+      raw[action] = { at: item[`${action}At`]?.S, runId: item[`${action}RunId`]?.S, ranAt: item[`${action}RanAt`]?.S };
+    }
+    return parseWindowEdges(raw, `edges item ${String(edgesKey(key)['pk']?.S)}/${String(edgesKey(key)['sk']?.S)}`);
+  }
+
+  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: edgesKey(key),
+          UpdateExpression: 'SET #at = :at, #atMs = :atMs, #runId = :runId, #ranAt = :ranAt, expiresAt = :expiresAt',
+          // A later intended time is never overwritten by an earlier one.
+          ConditionExpression: 'attribute_not_exists(#atMs) OR #atMs <= :atMs',
+          ExpressionAttributeNames: { '#at': `${action}At`, '#atMs': `${action}AtMs`, '#runId': `${action}RunId`, '#ranAt': `${action}RanAt` },
+          ExpressionAttributeValues: {
+            ':at': s(run.at),
+            ':atMs': n(edgeTimeMs(run)),
+            ':runId': s(run.runId),
+            ':ranAt': s(run.ranAt),
+            ':expiresAt': n(this.#expiry({ state: WindowEntryState.paused, updatedAt: run.ranAt })),
+          },
+        }),
+      );
+    } catch (error) {
+      // A later run of this edge is recorded: it stands.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async acquire(scope: { provider: string; account: string }, holder: string, ttlMs: number): Promise<boolean> {

@@ -19,14 +19,16 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { AccountLease, AccountScope, AccountWindowEntry, PauseIntent, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, AccountScope, AccountWindowEntry, EdgeAction, EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   WindowStateError,
   canForget,
   confirmEntry,
   decideBeginPause,
   leaseAvailable,
+  parseWindowEdges,
   parseWindowEntry,
+  recordEdgeRun,
   resumeEntry,
 } from '../window-entries.js';
 import type { Lease } from '../window-entries.js';
@@ -51,6 +53,14 @@ interface WindowFile {
   readonly window: string;
   readonly kind?: string;
   readonly entries: readonly WindowEntry[];
+  /** When each edge last ran, for which intended time (absent until a first run records one). */
+  readonly edges?: WindowEdges;
+}
+
+/** A window's file as read: its entries and its edges. */
+interface WindowState {
+  readonly entries: Map<string, WindowEntry>;
+  edges: WindowEdges;
 }
 
 const STATE_DIR_DEFAULT = '.campaign-ops';
@@ -125,7 +135,19 @@ class FileWindowStore implements WindowStore, AccountLease {
 
   /** Reads without the lock: writes are atomic renames, so the file is always whole. */
   async list(key: WindowKey): Promise<WindowEntry[]> {
-    return [...(await this.#read(key)).values()];
+    return [...(await this.#read(key)).entries.values()];
+  }
+
+  async edges(key: WindowKey): Promise<WindowEdges> {
+    return (await this.#read(key)).edges;
+  }
+
+  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+    await this.#changeState(key, (state) => {
+      const decision = recordEdgeRun(state.edges, action, run);
+      state.edges = decision.edges;
+      return { result: undefined, changed: decision.write };
+    });
   }
 
   /** Every window file of the account, read without locks as `list` is; the key comes from each file. */
@@ -195,12 +217,12 @@ class FileWindowStore implements WindowStore, AccountLease {
     return typeof holder === 'string' && typeof expiresAtMs === 'number' ? { holder, expiresAtMs } : undefined;
   }
 
-  async #read(key: WindowKey): Promise<Map<string, WindowEntry>> {
+  async #read(key: WindowKey): Promise<WindowState> {
     const path = this.windowPath(key);
     const raw = await readJson(path);
-    if (raw !== undefined) return this.#entriesOf(raw, path);
+    if (raw !== undefined) return { entries: this.#entriesOf(raw, path), edges: parseWindowEdges((raw as { edges?: unknown }).edges, `state file ${path}`) };
     const legacy = this.#legacyPath(key);
-    return this.#entriesOf(await readJson(legacy), legacy);
+    return { entries: this.#entriesOf(await readJson(legacy), legacy), edges: {} };
   }
 
   /** Where earlier versions kept a window's entries (see the module's comment). */
@@ -220,25 +242,27 @@ class FileWindowStore implements WindowStore, AccountLease {
     return entries;
   }
 
-  /** Read, change and rewrite one window's file under its lock. */
-  async #change<T>(
-    key: WindowKey,
-    apply: (entries: Map<string, WindowEntry>) => { result: T; changed: boolean },
-  ): Promise<T> {
+  /** Read, change and rewrite one window's entries under its file's lock. */
+  #change<T>(key: WindowKey, apply: (entries: Map<string, WindowEntry>) => { result: T; changed: boolean }): Promise<T> {
+    return this.#changeState(key, (state) => apply(state.entries));
+  }
+
+  /** Read, change and rewrite one window's file (entries and edges) under its lock. */
+  async #changeState<T>(key: WindowKey, apply: (state: WindowState) => { result: T; changed: boolean }): Promise<T> {
     const path = this.windowPath(key);
     return withFileLock(
       `${path}.lock`,
       async () => {
-        const entries = await this.#read(key);
-        const { result, changed } = apply(entries);
-        if (changed) await this.#write(key, path, entries);
+        const state = await this.#read(key);
+        const { result, changed } = apply(state);
+        if (changed) await this.#write(key, path, state);
         return result;
       },
       this.#lock,
     );
   }
 
-  async #write(key: WindowKey, path: string, entries: Map<string, WindowEntry>): Promise<void> {
+  async #write(key: WindowKey, path: string, { entries, edges }: WindowState): Promise<void> {
     const file: WindowFile = {
       version: 1,
       provider: key.provider,
@@ -246,6 +270,7 @@ class FileWindowStore implements WindowStore, AccountLease {
       window: key.window,
       ...(key.kind !== undefined ? { kind: key.kind } : {}),
       entries: [...entries.values()],
+      ...(Object.keys(edges).length > 0 ? { edges } : {}),
     };
     await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
     await rm(this.#legacyPath(key), { force: true });

@@ -7,13 +7,16 @@ import type {
   AccountScope,
   AccountWindowEntry,
   CachedToken,
+  EdgeAction,
+  EdgeRun,
   PauseIntent,
   TokenCache,
+  WindowEdges,
   WindowEntry,
   WindowKey,
   WindowStore,
 } from '../../core/ports.js';
-import { canForget, confirmEntry, decideBeginPause, leaseAvailable, resumeEntry } from '../window-entries.js';
+import { canForget, confirmEntry, decideBeginPause, leaseAvailable, recordEdgeRun, resumeEntry } from '../window-entries.js';
 import type { Lease } from '../window-entries.js';
 
 interface MemoryWindowStoreOptions {
@@ -24,6 +27,7 @@ interface MemoryWindowStoreOptions {
 // JSON of the parts: unambiguous whatever characters they hold.
 const windowId = (key: WindowKey): string => JSON.stringify([key.window, key.kind ?? null]);
 const scopeId = (scope: AccountScope): string => JSON.stringify([scope.provider, scope.account]);
+const edgesId = (key: WindowKey): string => JSON.stringify([key.provider, key.account, key.window, key.kind ?? null]);
 
 /** One window's entries, with its key. */
 interface WindowEntries {
@@ -35,6 +39,8 @@ class MemoryWindowStore implements WindowStore, AccountLease {
   /** Account, then window and kind: the account's windows are read together, as DynamoDB's one Query does. */
   readonly #accounts = new Map<string, Map<string, WindowEntries>>();
   readonly #leases = new Map<string, Lease>();
+  /** Account and window key → the window's edges. */
+  readonly #edges = new Map<string, WindowEdges>();
   readonly #now: () => number;
 
   constructor(options: MemoryWindowStoreOptions = {}) {
@@ -73,6 +79,15 @@ class MemoryWindowStore implements WindowStore, AccountLease {
     return [...windows].flatMap(({ key, entries }) =>
       [...entries.values()].map((entry) => ({ window: key.window, ...(key.kind !== undefined ? { kind: key.kind } : {}), entry: { ...entry } })),
     );
+  }
+
+  async edges(key: WindowKey): Promise<WindowEdges> {
+    return { ...this.#edges.get(edgesId(key)) };
+  }
+
+  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+    const decision = recordEdgeRun(this.#edges.get(edgesId(key)) ?? {}, action, run);
+    if (decision.write) this.#edges.set(edgesId(key), decision.edges);
   }
 
   async acquire(scope: AccountScope, holder: string, ttlMs: number): Promise<boolean> {
