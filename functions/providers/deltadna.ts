@@ -286,18 +286,22 @@ class DeltaDnaProvider implements CampaignProvider {
   /** One campaign; without a kind, the client's kinds are asked in turn until one knows the id. */
   async getCampaign(id: string, kind?: string): Promise<Campaign> {
     const kinds = kind !== undefined ? [this.#checkedKind(kind)] : this.#kinds;
-    let notFound: unknown;
-    for (const each of kinds) {
-      const operation = `get ${each} campaign ${id}`;
+    const last = kinds.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      // Not a campaign of this kind (404): ask the next kind; the last kind's answer is the answer.
       try {
-        const { body } = await this.#http.send({ method: 'GET', path: this.#campaignPath(id, each), operation, expectJson: true });
-        return toCampaign(body, each, operation);
+        return await this.#getOfKind(id, kinds[i]!);
       } catch (error) {
-        if (!(error instanceof VendorError && error.status === 404) || each === kinds[kinds.length - 1]) throw error;
-        notFound = error;
+        if (!(error instanceof VendorError && error.status === 404)) throw error;
       }
     }
-    throw notFound;
+    return this.#getOfKind(id, kinds[last]!);
+  }
+
+  async #getOfKind(id: string, kind: CampaignKind): Promise<Campaign> {
+    const operation = `get ${kind} campaign ${id}`;
+    const { body } = await this.#http.send({ method: 'GET', path: this.#campaignPath(id, kind), operation, expectJson: true });
+    return toCampaign(body, kind, operation);
   }
 
   async pause(campaign: Campaign): Promise<void> {
