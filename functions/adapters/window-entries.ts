@@ -6,7 +6,7 @@
  */
 import { CampaignStatus } from '../core/campaign.js';
 import { CampaignOpsError, ExitStatus } from '../core/errors.js';
-import { EdgeAction, WindowEntryState } from '../core/ports.js';
+import { WindowAction, WindowEntryState } from '../core/ports.js';
 import type { EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey } from '../core/ports.js';
 
 /**
@@ -128,7 +128,7 @@ const parseWindowEntry = (raw: unknown, where: string): WindowEntry => {
 const edgeTimeMs = (run: Pick<EdgeRun, 'at'>): number => Date.parse(run.at);
 
 /** A run replaces the edge's record unless the record's intended time is later. */
-const recordEdgeRun = (edges: WindowEdges, action: EdgeAction, run: EdgeRun): { readonly edges: WindowEdges; readonly write: boolean } => {
+const recordEdgeRun = (edges: WindowEdges, action: WindowAction, run: EdgeRun): { readonly edges: WindowEdges; readonly write: boolean } => {
   const existing = edges[action];
   if (existing !== undefined && edgeTimeMs(existing) > edgeTimeMs(run)) return { edges, write: false };
   return { edges: { ...edges, [action]: { at: run.at, runId: run.runId, ranAt: run.ranAt } }, write: true };
@@ -138,8 +138,8 @@ const recordEdgeRun = (edges: WindowEdges, action: EdgeAction, run: EdgeRun): { 
 const parseWindowEdges = (raw: unknown, where: string): WindowEdges => {
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null) throw new WindowStateError(`${where}: edges is not an object`);
-  const edges: Partial<Record<EdgeAction, EdgeRun>> = {};
-  for (const action of Object.values(EdgeAction)) {
+  const edges: Partial<Record<WindowAction, EdgeRun>> = {};
+  for (const action of Object.values(WindowAction)) {
     const run = (raw as Record<string, unknown>)[action];
     if (run === undefined) continue;
     const { at, runId, ranAt } = (typeof run === 'object' && run !== null ? run : {}) as Record<string, unknown>;

@@ -57,9 +57,9 @@ interface PauseIntent {
   readonly heldWith?: string;
 }
 
-/** The two edges of a window, as the window state records them. */
-const EdgeAction = { pause: 'pause', resume: 'resume' } as const;
-type EdgeAction = (typeof EdgeAction)[keyof typeof EdgeAction];
+/** What a window does at its two edges: pause, then resume. The window state records each edge's last run. */
+const WindowAction = { pause: 'pause', resume: 'resume' } as const;
+type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
 
 /** One run of a window's edge: when it was meant to happen, which run it was, and when it ran. */
 interface EdgeRun {
@@ -71,7 +71,7 @@ interface EdgeRun {
 }
 
 /** The last run of each edge of one window key, by intended time. */
-type WindowEdges = Readonly<Partial<Record<EdgeAction, EdgeRun>>>;
+type WindowEdges = Readonly<Partial<Record<WindowAction, EdgeRun>>>;
 
 /** One vendor account: every window of it, and its lease. */
 interface AccountScope {
@@ -120,7 +120,7 @@ interface WindowStore {
    * Records a run of an edge, unless the edge's record already names a later intended time: a later
    * intended time is never overwritten by an earlier one (an equal one is, by the newer run).
    */
-  recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void>;
+  recordEdge(key: WindowKey, action: WindowAction, run: EdgeRun): Promise<void>;
 }
 
 /** A vendor token with its expiry, e.g. deltaDNA's idToken. */
@@ -162,7 +162,7 @@ interface Telemetry {
 const silentLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const noTelemetry: Telemetry = { count: () => {} };
 
-export { WindowEntryState, EdgeAction, silentLog, noTelemetry };
+export { WindowEntryState, WindowAction, silentLog, noTelemetry };
 export type {
   WindowKey,
   WindowEntry,

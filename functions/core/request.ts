@@ -1,14 +1,12 @@
 /**
- * The pause/resume request (docs/contracts.md, "Pause and resume requests"), read from any of the forms
+ * The pause/resume request (docs/contracts.md, "Pause / resume request"), read from any of the forms
  * it arrives in: a direct Lambda payload, EventBridge Scheduler input (passed as-is), or an EventBridge
  * event whose `detail` holds it. What a selection may use comes from the vendor's descriptor. Every
  * problem is reported at once, naming the field; nothing reaches a vendor.
  */
+import { WindowAction } from './ports.js';
 import { ALL_KINDS, VendorCapability, type VendorRegistry, type WindowVendor } from './vendor.js';
 import { unwrapEnvelope, IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
-
-const WindowAction = { pause: 'pause', resume: 'resume' } as const;
-type WindowAction = (typeof WindowAction)[keyof typeof WindowAction];
 
 const ResumeScope = { window: 'window', selection: 'selection' } as const;
 type ResumeScope = (typeof ResumeScope)[keyof typeof ResumeScope];

@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { WindowEntryState } from '../../core/ports.js';
-import { EdgeAction } from '../../core/ports.js';
+import { WindowAction } from '../../core/ports.js';
 import type { AccountLease, AccountScope, AccountWindowEntry, EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   ENTRY_TTL_DAYS_DEFAULT,
@@ -238,14 +238,14 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
     const output = await this.#client.send(new GetItemCommand({ TableName: this.#table, Key: edgesKey(key), ConsistentRead: true }));
     const item = output.Item ?? {};
     const raw: Record<string, unknown> = {};
-    for (const action of Object.values(EdgeAction)) {
+    for (const action of Object.values(WindowAction)) {
       if (item[`${action}At`] === undefined) continue;
       raw[action] = { at: item[`${action}At`]?.S, runId: item[`${action}RunId`]?.S, ranAt: item[`${action}RanAt`]?.S };
     }
     return parseWindowEdges(raw, `edges item ${String(edgesKey(key)['pk']?.S)}/${String(edgesKey(key)['sk']?.S)}`);
   }
 
-  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+  async recordEdge(key: WindowKey, action: WindowAction, run: EdgeRun): Promise<void> {
     try {
       await this.#client.send(
         new UpdateItemCommand({

@@ -19,7 +19,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { AccountLease, AccountScope, AccountWindowEntry, EdgeAction, EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
+import type { AccountLease, AccountScope, AccountWindowEntry, WindowAction, EdgeRun, PauseIntent, WindowEdges, WindowEntry, WindowKey, WindowStore } from '../../core/ports.js';
 import {
   WindowStateError,
   canForget,
@@ -142,7 +142,7 @@ class FileWindowStore implements WindowStore, AccountLease {
     return (await this.#read(key)).edges;
   }
 
-  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+  async recordEdge(key: WindowKey, action: WindowAction, run: EdgeRun): Promise<void> {
     await this.#changeState(key, (state) => {
       const decision = recordEdgeRun(state.edges, action, run);
       state.edges = decision.edges;

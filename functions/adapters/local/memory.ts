@@ -7,7 +7,7 @@ import type {
   AccountScope,
   AccountWindowEntry,
   CachedToken,
-  EdgeAction,
+  WindowAction,
   EdgeRun,
   PauseIntent,
   TokenCache,
@@ -85,7 +85,7 @@ class MemoryWindowStore implements WindowStore, AccountLease {
     return { ...this.#edges.get(edgesId(key)) };
   }
 
-  async recordEdge(key: WindowKey, action: EdgeAction, run: EdgeRun): Promise<void> {
+  async recordEdge(key: WindowKey, action: WindowAction, run: EdgeRun): Promise<void> {
     const decision = recordEdgeRun(this.#edges.get(edgesId(key)) ?? {}, action, run);
     if (decision.write) this.#edges.set(edgesId(key), decision.edges);
   }
