@@ -14,11 +14,8 @@ import { VENDORS, createPopulateClient } from './providers/index.js';
 import { getRuntime, invoke, label, log } from './runtime.js';
 import { EVENTS, METRICS } from './settings.js';
 
-/** Leave this much of the invocation for publishing the result. */
-const REPORTING_MARGIN_MS = 30_000;
-
 export const handler = (event: unknown, context?: Context): Promise<PopulateResult> =>
-  invoke('populate', context, async ({ runId, telemetry, remainingMs, leaseWaitMs, vendorDeadline }, labels) => {
+  invoke('populate', context, async ({ runId, telemetry, leaseWaitMs, vendorDeadline }, labels) => {
     const request = parsePopulateRequest(event, { allowFile: false });
     label(labels, { provider: request.provider, secret: request.secret });
     const runtime = getRuntime();
@@ -37,7 +34,8 @@ export const handler = (event: unknown, context?: Context): Promise<PopulateResu
         runId,
         log,
         telemetry,
-        maxWaitMs: Math.max(0, remainingMs() - REPORTING_MARGIN_MS),
+        // Jobs are followed until the vendor deadline: the invocation's end, less the time to report.
+        maxWaitMs: Math.max(1, vendorDeadline() - Date.now()),
       });
     } finally {
       await release();

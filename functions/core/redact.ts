@@ -30,7 +30,7 @@ const travelForms = (value: string): string[] => [
 ];
 
 class Redactor {
-  /** Every form of every value, kept in insertion order so the oldest are forgotten first. */
+  /** Every form of every value, in the order last registered, so the least recently used are forgotten first. */
   readonly #forms = new Set<string>();
   /** The same forms, longest first: a value is replaced before any shorter value inside it. */
   #ordered: string[] = [];
@@ -40,9 +40,11 @@ class Redactor {
     if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
     let added = false;
     for (const form of travelForms(value)) {
-      if (form.length < MIN_SECRET_LENGTH || this.#forms.has(form)) continue;
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      // Seen again: made the most recent, so a credential in use is never the one forgotten.
+      added ||= !this.#forms.has(form);
+      this.#forms.delete(form);
       this.#forms.add(form);
-      added = true;
     }
     if (!added) return;
     while (this.#forms.size > MAX_REMEMBERED) this.#forms.delete(this.#forms.values().next().value!);

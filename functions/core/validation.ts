@@ -186,13 +186,15 @@ const readRequestObject = (body: unknown, issues: IssueList): Json => {
 
 // A secret name (letters, digits and /_+=.@-, at most 512 as Secrets Manager allows) or a Secrets Manager ARN
 // (the name plus its "-" and six random characters).
-const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,519}|[A-Za-z0-9/_+=.@-]{1,512})$/;
+// A secret name, or a full Secrets Manager ARN: the name, "-" and the six characters Secrets Manager adds.
+// A partial ARN (no suffix) is refused: the name could not be told from it, and the name is the account.
+const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}|[A-Za-z0-9/_+=.@-]{1,512})$/;
 
 /** The request's `secret`: the Secrets Manager name or ARN of the account's credentials. */
 const readSecretName = (value: unknown, issues: IssueList): string | undefined => {
   if (value === undefined) issues.add('secret', 'is required: the Secrets Manager name or ARN of the account credentials');
   else if (typeof value !== 'string' || !SECRET_NAME.test(value)) {
-    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN');
+    issues.add('secret', 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a full secret ARN (ending in "-" and the six characters Secrets Manager adds)');
   } else return value;
   return undefined;
 };

@@ -85,6 +85,22 @@ describe('Class: Redactor', () => {
   });
 });
 
+describe('Class: Redactor, in a long-lived process', () => {
+  it('a credential registered again is the most recent, so a flood of newer values does not make it forgotten', () => {
+    // Prepare
+    const redactor = new Redactor();
+    redactor.add('long-lived-password');
+    for (let i = 0; i < 150; i += 1) redactor.add(`token-${i}-abcdef`);
+    redactor.add('long-lived-password');
+
+    // Act
+    for (let i = 150; i < 300; i += 1) redactor.add(`token-${i}-abcdef`);
+
+    // Assess
+    expect(redactor.scrub('long-lived-password')).toBe('[redacted]');
+  });
+});
+
 describe('Function: cut', () => {
   it('keeps short text and cuts long text, saying how much was left out', () => {
     // Act & Assess

@@ -260,6 +260,18 @@ describe('Function: parseWindowRequest', () => {
     });
   });
 
+  describe('secret', () => {
+    it('accepts a full ARN and refuses a partial one, whose name could not be told from its suffix', () => {
+      // Act
+      const full = parseWindowRequest({ ...OCAMBA, secret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/hood-Ab12Cd' }, 'pause', VENDORS);
+      const issues = issuesOf({ ...OCAMBA, secret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/hood' });
+
+      // Assess
+      expect(full.secret).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:campaign-ops/hood-Ab12Cd');
+      expect(issues).toEqual([{ field: 'secret', problem: expect.stringContaining('full secret ARN') }]);
+    });
+  });
+
   describe('select.kind', () => {
     it.each(['event-triggered', 'decision-point', 'all'])('a deltaDNA window may select %s campaigns', (kind) => {
       // Act

@@ -69,8 +69,13 @@ const accountPk = (scope: AccountScope): string => `WINDOWS#${scope.provider}#${
 const DEFAULT_KIND = '-';
 /** A window's sort-key prefix; ids of two kinds may be equal, so the kind is part of it. */
 const windowPrefix = (key: WindowKey): string => `${key.window}#${key.kind ?? DEFAULT_KIND}#CAMPAIGN#`;
-/** Where a window's entries were kept before every window of an account shared one partition. */
-const legacyWindowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}${key.kind !== undefined ? `#${key.kind}` : ''}`;
+/**
+ * Where a window's entries were kept before every window of an account shared one partition. Earlier
+ * versions had no kinds, so only the default kind has such a partition.
+ */
+const legacyWindowPk = (key: WindowKey): string => `WINDOW#${key.provider}#${key.account}#${key.window}`;
+/** The most pages one Query reads: 100 pages of up to 1 MB is far beyond any account's window state. */
+const MAX_QUERY_PAGES = 100;
 /** One item per window key: the last run of each of its edges. */
 const edgesKey = (key: WindowKey): Item => ({ pk: s(`EDGES#${key.provider}#${key.account}`), sk: s(`${key.window}#${key.kind ?? DEFAULT_KIND}`) });
 const itemKey = (key: WindowKey, campaignId: string): Item => ({ pk: s(accountPk(key)), sk: s(`${windowPrefix(key)}${campaignId}`) });
@@ -327,6 +332,7 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
    * unless an entry is already there (the newer one wins), then deleted. Safe to repeat after a crash.
    */
   async #adoptLegacyItems(key: WindowKey): Promise<void> {
+    if (key.kind !== undefined) return;
     for (const legacy of await this.#query('pk = :pk', { ':pk': s(legacyWindowPk(key)) })) {
       const entry = fromItem(legacy);
       const expiresAt = Number(legacy['expiresAt']?.N ?? this.#expiry(entry));
@@ -345,7 +351,10 @@ class DynamoDbWindowStore implements WindowStore, AccountLease {
   async #query(condition: string, values: Item): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
+    let pages = 0;
     do {
+      pages += 1;
+      if (pages > MAX_QUERY_PAGES) throw new WindowStateError(`${String(values[':pk']?.S)}: more than ${MAX_QUERY_PAGES} pages of window state`);
       const page = await this.#client.send(
         new QueryCommand({
           TableName: this.#table,

@@ -159,5 +159,5 @@ const withFileLock = async <T>(lockPath: string, task: () => Promise<T>, options
   }
 };
 
-export { FileLockTimeoutError, stateFileName, writeFileAtomic, withFileLock, MAX_STEM_LENGTH };
+export { FileLockTimeoutError, stateFileName, writeFileAtomic, withFileLock };
 export type { FileLockOptions };
