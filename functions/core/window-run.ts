@@ -51,6 +51,8 @@ interface Candidate {
   readonly listed: boolean;
   /** The run's selection, to check a campaign read by id against it. */
   readonly selection: CompiledSelection;
+  /** The facts of the campaign as the vendor shows it when read by id (its kind may be known only then). */
+  readonly factsOf: (campaign: Campaign) => CampaignFacts;
 }
 
 /** A window entry with the kind of campaign it is about. */
@@ -217,6 +219,9 @@ class WindowRun {
     for (const kind of this.#kinds) {
       for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });
     }
+    const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
+    // Nothing paused by this window: nothing to give back, and nothing to spend the vendor's limits on.
+    if (windowResume && entries.size === 0) return { candidates: [], listingComplete: true };
     // Then what the other windows of the account hold, in one read. Runs of one account are serialized
     // by the account lease (account-lease.ts, taken before this read), so what they hold, read here at
     // the start, stays true while this run lasts.
@@ -231,9 +236,7 @@ class WindowRun {
     const ref = this.#request.select.environment;
     const environmentId = ref ? await resolveEnvironment(provider, ref, { name: 'select.environment' }) : undefined;
     const selection = compileSelection(this.#request.select, environmentId);
-    const windowResume = this.#request.action === 'resume' && this.#request.scope === 'window';
-    // Nothing paused by this window: nothing to give back, and no listing to spend the vendor's limits on.
-    if (windowResume && entries.size === 0) return { candidates: [], listingComplete: true };
+    const factsOf = (campaign: Campaign): CampaignFacts => this.#facts(campaign, entries, holders, selection);
 
     const campaigns: Campaign[] = [];
     const seen = new Set<string>();
@@ -255,16 +258,19 @@ class WindowRun {
     // read them one by one, so a vendor's "not found" lands on that campaign with its message.
     // A named id of no kind listed is read without a kind (the vendor's client asks its kinds in turn).
     const missing = new Map<string, { kind: string | undefined; id: string }>();
-    for (const id of this.#request.select.ids ?? []) if (!seenIds.has(id)) missing.set(refOf(undefined, id), { kind: undefined, id });
     if (windowResume) {
       for (const [ref, { kind, entry }] of entries) if (!seen.has(ref)) missing.set(ref, { kind, id: entry.campaignId });
     }
+    const missingIds = new Set([...missing.values()].map((m) => m.id));
+    for (const id of this.#request.select.ids ?? []) {
+      if (!seenIds.has(id) && !missingIds.has(id)) missing.set(refOf(undefined, id), { kind: undefined, id });
+    }
 
-    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: this.#facts(campaign, entries, holders, selection), listed: true, selection }));
+    const candidates: Candidate[] = campaigns.map((campaign) => ({ facts: factsOf(campaign), listed: true, selection, factsOf }));
     for (const { kind, id } of missing.values()) {
       const name = entries.get(refOf(kind, id))?.entry.name ?? '';
       const campaign: Campaign = { id, name, status: CampaignStatus.unknown, vendorStatus: 'unknown', labels: [], ...(kind !== undefined ? { kind } : {}) };
-      candidates.push({ facts: { ...this.#facts(campaign, entries, holders, selection), named: true }, listed: false, selection });
+      candidates.push({ facts: { ...factsOf(campaign), named: true }, listed: false, selection, factsOf });
     }
     return { candidates, listingComplete };
   }
@@ -319,7 +325,8 @@ class WindowRun {
         const where = campaign.environment !== undefined ? ` (environment ${campaign.environment})` : '';
         return leftAsIs(this.#identity(campaign), campaign, Outcome.unchanged, `outside the selection${where}: not touched`);
       }
-      facts = { ...facts, campaign, optOut: optOutReason(campaign) };
+      // Its facts again, now that its kind is known: its entry and other windows' holds are keyed by it.
+      facts = { ...candidate.factsOf(campaign), named: facts.named };
     }
     const campaign = facts.campaign;
     const decision = decide(this.#request, facts);

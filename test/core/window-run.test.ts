@@ -689,6 +689,30 @@ describe('Function: runWindow', () => {
     });
   });
 
+  describe('a vendor with several kinds of campaign', () => {
+    /** Two kinds, "one" the default; campaign 7 is of kind "two" and missing from the listing. */
+    class KindedProvider extends FakeProvider {
+      readonly kinds = ['one', 'two'];
+      readonly defaultKind = 'one';
+    }
+
+    it('a campaign named by id and read by id is decided on its own kind\'s entry, and accounted for once', async () => {
+      // Prepare
+      const provider = new KindedProvider('ocamba', [campaign('7', 'running', { kind: 'two' })]);
+      provider.unlisted.add('7');
+      await runWindow(pauseRequest({ select: { ids: ['7'] } }), deps(provider));
+
+      // Act
+      const resume = await runWindow(resumeRequest({ select: { ids: ['7'] } }), deps(provider));
+
+      // Assess
+      expect(await entryOf(store, '7', { ...KEY, kind: 'two' })).toMatchObject({ state: 'resumed' });
+      expect(resume.campaigns).toHaveLength(1);
+      expect(resume.campaigns[0]).toMatchObject({ id: '7', kind: 'two', outcome: 'changed' });
+      expect(provider.vendorCalls().filter((call) => call.startsWith('resume'))).toEqual(['resume 7']);
+    });
+  });
+
   describe('a key that sees a great many environments', () => {
     it('an unknown environment is refused with a bounded list of what the key sees', async () => {
       // Prepare: 500 environments with long vendor names
