@@ -12,7 +12,7 @@
 import { TransportError, UnexpectedResponseError, VendorError, type VendorErrorBody } from './errors.js';
 import { noTelemetry, silentLog, type Log, type Telemetry } from './ports.js';
 import type { Limiter, RateLimitReport } from './rate-limiter.js';
-import { knownSecrets, vendorText, type Redactor } from './redact.js';
+import { MAX_VENDOR_TEXT, cut, knownSecrets, type Redactor } from './redact.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { METRICS } from '../settings.js';
 
@@ -103,11 +103,11 @@ const parseJson = (text: string, redactor: Redactor): { ok: true; value: unknown
   }
 };
 
-/** A vendor's error fields, scrubbed (again) and cut to a readable length. */
-const boundedErrorBody = (body: VendorErrorBody, redactor: Redactor): VendorErrorBody => ({
-  ...(body.title !== undefined ? { title: vendorText(body.title, redactor) } : {}),
-  ...(body.message !== undefined ? { message: vendorText(body.message, redactor) } : {}),
-  ...(body.traceId !== undefined ? { traceId: vendorText(body.traceId, redactor).slice(0, 100) } : {}),
+/** A vendor's error fields (already scrubbed with the rest of the body), cut to a readable length. */
+const boundedErrorBody = (body: VendorErrorBody): VendorErrorBody => ({
+  ...(body.title !== undefined ? { title: cut(body.title, MAX_VENDOR_TEXT) } : {}),
+  ...(body.message !== undefined ? { message: cut(body.message, MAX_VENDOR_TEXT) } : {}),
+  ...(body.traceId !== undefined ? { traceId: cut(body.traceId, 100) } : {}),
 });
 
 /**
@@ -330,7 +330,7 @@ class HttpClient {
     }
 
     const retryAfterMs = parseRetryAfter(responseHeaders.get('retry-after'));
-    const errorBody = parsed.ok ? boundedErrorBody(this.#options.readErrorBody(parsed.value), this.#redactor) : {};
+    const errorBody = parsed.ok ? boundedErrorBody(this.#options.readErrorBody(parsed.value)) : {};
     const retryable = status === 429 || status >= 500 || status === 408;
     const error = new VendorError({
       vendor,

@@ -90,7 +90,5 @@ const cut = (text: string, max: number): string =>
  */
 const knownSecrets = new Redactor();
 
-/** Vendor text as it may be shown: credentials removed, length capped. */
-const vendorText = (text: string, redactor: Redactor = knownSecrets): string => cut(redactor.scrub(text), MAX_VENDOR_TEXT);
 
-export { Redactor, knownSecrets, vendorText, cut };
+export { Redactor, knownSecrets, cut, MAX_VENDOR_TEXT };
