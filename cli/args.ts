@@ -42,12 +42,13 @@ Usage:
 Options:
   --event FILE|-   the request: a JSON file (or - for stdin) holding a direct payload,
                    Scheduler input or an EventBridge event whose detail is the request
-  --secrets FILE   JSON mapping secret names to secret values (default: .campaign-ops/secrets.json)
+  --secrets FILE   JSON mapping secret names to secret values (default: <state>/secrets.json)
   --state DIR      window state and token caches (default: .campaign-ops)
   --dry-run        plan and report, send no state-changing request
   --json           print exactly the result object on stdout
 
-Exit status: 0 every selected campaign is as wanted; 1 some campaign was rejected or failed;
+Exit status: 0 every selected campaign is as wanted; 1 some campaign was rejected or failed, a
+populate skipped a recipient or failed, or the run could not finish;
 2 nothing was done: the request, configuration or credentials are invalid; 130 interrupted
 (Ctrl-C: nothing new is started, what was done is shown; a second Ctrl-C quits at once).
 `;

@@ -102,8 +102,9 @@ const runDemo = async (io: Io): Promise<number> => {
     say('\n=== 09:00  Kahuna: add this morning\'s three sign-ups to adaptive campaign 999, each job tracked to DONE\n');
     if (io.signal?.aborted) throw new DemoInterrupted();
     // Our own simulator: status reads every 200 ms instead of the vendor's one per 30 s.
-    const populated = await populateLocally(DEMO_POPULATE, { secretsFile, pollIntervalMs: 200 });
+    const populated = await populateLocally(DEMO_POPULATE, { secretsFile, pollIntervalMs: 200, ...(io.signal ? { signal: io.signal } : {}) });
     say(renderPopulateResult(populated));
+    if (populated.interrupted) throw new DemoInterrupted();
     worst = Math.max(worst, exitCodeOfPopulate(populated));
 
     return worst;

@@ -3,6 +3,7 @@
  * commands read), so it can finish what is in flight, report and give the account back; a second one
  * quits at once. The process and the exit are injected, so tests never send real signals.
  */
+import { ExitStatus } from '../functions/core/errors.js';
 
 interface SignalSource {
   on(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
@@ -18,7 +19,7 @@ interface Interrupt {
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Exit status of a run a person interrupted (128 + SIGINT, as shells report it). */
-const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = ExitStatus.interrupted;
 
 const interruptOnSignals = (
   source: SignalSource,

@@ -3,7 +3,7 @@
  * under a state directory, progress on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
 import { FileTokenCache } from '../functions/adapters/local/file-token-cache.js';
 import { FileWindowStore } from '../functions/adapters/local/file-window-store.js';
@@ -31,18 +31,25 @@ interface LocalContext {
   readonly clock?: Clock;
 }
 
-/** Reads a request file (or stdin for "-"); a file that is missing or not JSON is a configuration error. */
+/** The largest request read from a file or stdin; a longer recipient list belongs in `recipients.file`. */
+const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+
+/** Reads a request file (or stdin for "-"), at most MAX_EVENT_BYTES; a file that is missing, too large or not JSON is a configuration error. */
 const readEventFile = async (path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> => {
+  const tooLarge = (): ConfigurationError =>
+    new ConfigurationError(`event file ${path === '-' ? '(stdin)' : path} is larger than ${MAX_EVENT_BYTES} bytes (put long recipient lists in recipients.file)`);
   let text: string;
   try {
-    if (path === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = await readFile(path, 'utf8');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of path === '-' ? stdin : createReadStream(path)) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_EVENT_BYTES) throw tooLarge();
+      chunks.push(Buffer.from(chunk as Buffer));
     }
+    text = Buffer.concat(chunks).toString('utf8');
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     throw new ConfigurationError(`event file ${path} could not be read (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
   }
   try {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { FileSecretSource } from '../functions/adapters/local/file-secrets.js';
-import { ConfigurationError } from '../functions/core/errors.js';
+import { ConfigurationError, ExitStatus } from '../functions/core/errors.js';
 import { runPopulate } from '../functions/core/populate.js';
 import { parsePopulateRequest } from '../functions/core/populate-request.js';
 import { exitCodeOfPopulate, type PopulateResult } from '../functions/core/populate-result.js';
@@ -70,7 +70,7 @@ const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> =>
     return EXIT_INTERRUPTED;
   }
   // Credentials refused before anything was accepted: nothing was done, which is exit 2.
-  if (result.accountRefused && result.summary.submitted === 0) return 2;
+  if (result.accountRefused && result.summary.submitted === 0) return ExitStatus.nothingDone;
   return exitCodeOfPopulate(result);
 };
 

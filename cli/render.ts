@@ -64,8 +64,8 @@ const renderWindowResult = (result: WindowResult): string => {
       : result.campaigns.length === 0
       ? '(no campaign selected)'
       : kinds
-        ? table(['outcome', 'id', 'kind', 'name', 'status', 'why'], result.campaigns.map((c) => withKind(campaignRow(c), c.kind)), [12, 12, 16, 32, 24])
-        : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 12, 32, 24]);
+        ? table(['outcome', 'id', 'kind', 'name', 'status', 'why'], result.campaigns.map((c) => withKind(campaignRow(c), c.kind)), [12, 20, 16, 32, 24])
+        : table(['outcome', 'id', 'name', 'status', 'why'], result.campaigns.map(campaignRow), [12, 20, 32, 24]);
   const stopped = result.interrupted
     ? `\nnot started: ${result.interrupted.notStarted}${result.interrupted.listingComplete ? '' : ' or more (the listing was not finished)'} (interrupted)`
     : '';

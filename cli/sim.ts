@@ -37,7 +37,8 @@ const simSecretsFile = (sims: AllSims, vendors: VendorRegistry = VENDORS): Recor
 };
 
 const runSimulators = async (io: Io, until: Promise<unknown> = waitForSignal()): Promise<number> => {
-  const sims = await startAllSims();
+  // Requests are counted, not their bodies kept: a simulator left running for hours must not grow without end.
+  const sims = await startAllSims({ recordBodies: false });
   try {
     io.stdout.write(
       [
