@@ -51,11 +51,7 @@ const DELIVERY = { maxEventAge: Duration.hours(2), retryAttempts: 10 } as const;
 const RUN_RETRIES = 2;
 const ALARM_PERIOD = Duration.minutes(5);
 
-/** Per action, the function that carries it out and the ids of its schedule and rule: a new action does not compile until it has them. */
-const EDGE_FUNCTION: Readonly<Record<WindowAction, (functions: Readonly<Record<HandlerName, CampaignFunction>>) => CampaignFunction>> = {
-  pause: (functions) => functions.pause,
-  resume: (functions) => functions.resume,
-};
+/** Per action, the ids of its schedule and rule (its function is `functions[action]`): a new action does not compile until it has them. */
 const EDGE_IDS: Readonly<Record<WindowAction, { readonly schedule: string; readonly rule: string }>> = {
   pause: { schedule: 'PauseSchedule', rule: 'MaintenanceStartedRule' },
   resume: { schedule: 'ResumeSchedule', rule: 'MaintenanceFinishedRule' },
@@ -220,7 +216,7 @@ class CampaignOpsStack extends Stack {
 
     // ---- windows: a schedule per edge, and Maintenance Started/Finished rules ---------------------------
     const scheduleGroup = new ScheduleGroup(this, 'Schedules', {});
-    const functionFor = (edge: WindowEdge): lambda.IFunction => EDGE_FUNCTION[edge.action](this.functions).function;
+    const functionFor = (edge: WindowEdge): lambda.IFunction => this.functions[edge.action].function;
     for (const window of config.windows) {
       const scope = new Construct(this, `Window-${window.name}`);
       for (const edge of [window.pause, window.resume]) {

@@ -35,11 +35,9 @@ const run = (script, args, { capture = false } = {}) =>
 const tsc = binOf('typescript', 'tsc');
 const vitest = binOf('vitest', 'vitest');
 
-const typecheck = run(
-  tsc,
-  ['--noEmit', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/campaign-ops/tsbuildinfo'],
-  { capture: true },
-);
+// The same typecheck as `npm run typecheck`: its arguments are read from package.json, written once there.
+const [, ...typecheckArgs] = require('../package.json').scripts.typecheck.split(/\s+/);
+const typecheck = run(tsc, typecheckArgs, { capture: true });
 const suites = await run(vitest, ['run', ...process.argv.slice(2)]);
 const types = await typecheck;
 

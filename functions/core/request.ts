@@ -65,7 +65,6 @@ const SELECTION_LIMITS = {
   globChars: 256,
   labels: 50,
   labelChars: 256,
-  idDigits: 19,
   environmentChars: 256,
 } as const;
 

@@ -214,7 +214,9 @@ class WindowRun {
 
   async #readCandidates(): Promise<{ candidates: Candidate[]; listingComplete: boolean }> {
     const { provider, store } = this.#deps;
-    // The window state first: an unreadable state stops the run before any vendor request.
+    // The window state first: an unreadable state stops the run before any vendor request. Read per
+    // window key (not picked out of listAccount below) because reading a window also moves its entries
+    // out of the layout earlier versions kept them in.
     const entries = new Map<string, KindEntry>();
     for (const kind of this.#kinds) {
       for (const entry of await store.list(this.#keyFor(kind))) entries.set(refOf(kind, entry.campaignId), { kind, entry });

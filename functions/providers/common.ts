@@ -77,6 +77,22 @@ const bothLimiters = (outer: Limiter, inner: Limiter): Limiter => ({
   },
 });
 
+/**
+ * A client's limiter: the account's (or the one the caller gives, e.g. a test's), and under it the
+ * client's own bound when it asks for fewer requests in flight than the account allows.
+ */
+const clientLimiter = (
+  vendor: Pick<VendorDescriptor, 'name' | 'limits'>,
+  baseUrl: string,
+  credential: string,
+  options: { readonly limiter?: Limiter; readonly maxInFlight?: number },
+): Limiter => {
+  const most = vendor.limits.maxInFlight;
+  const maxInFlight = wholeNumberOption(vendor.name, 'maxInFlight', options.maxInFlight, { min: 1, max: most, default: most });
+  const account = options.limiter ?? accountLimiter(vendor, baseUrl, credential);
+  return maxInFlight < most ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
+};
+
 /** A client's whole-number option, or the default; anything else is refused naming the vendor and option. */
 const wholeNumberOption = (vendor: string, option: string, value: number | undefined, range: { min: number; max: number; default: number }): number => {
   if (value === undefined) return range.default;
@@ -86,5 +102,5 @@ const wholeNumberOption = (vendor: string, option: string, value: number | undef
   return value;
 };
 
-export { httpOptions, accountLimiter, bothLimiters, wholeNumberOption };
+export { httpOptions, clientLimiter, wholeNumberOption };
 export type { VendorClientOptions };

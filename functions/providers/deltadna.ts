@@ -8,11 +8,11 @@ import { readCredentialFields } from '../core/credentials.js';
 import { ConfigurationError, UnexpectedResponseError, VendorError, describeError, type VendorErrorBody } from '../core/errors.js';
 import { HttpClient, type Authenticator } from '../core/http.js';
 import { silentLog, type Log, type TokenCache } from '../core/ports.js';
-import { WindowedLimiter } from '../core/rate-limiter.js';
+import type { Limiter } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
 import { isObject, quote } from '../core/validation.js';
 import { VendorCapability, type WindowVendor } from '../core/vendor.js';
-import { accountLimiter, bothLimiters, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
+import { clientLimiter, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
 
 const VENDOR = 'deltadna' as const;
 const DEFAULT_BASE_URL = 'https://api.deltadna.net';
@@ -193,8 +193,10 @@ interface DeltaDnaOptions extends VendorClientOptions {
   readonly kind?: CampaignKind;
   /** Campaigns per list page (the vendor honours up to 1000). */
   readonly pageSize?: number;
-  /** This client's own bound on requests in flight, under the account's (benchmarks compare bounds). */
+  /** This client's own bound on requests in flight, at most the account's 4. */
   readonly maxInFlight?: number;
+  /** Defaults to the process-wide limiter of the account. */
+  readonly limiter?: Limiter;
 }
 
 class DeltaDnaProvider implements CampaignProvider {
@@ -211,9 +213,7 @@ class DeltaDnaProvider implements CampaignProvider {
 
   constructor(options: DeltaDnaOptions) {
     const { baseUrl, key, password } = options.credentials;
-    const account = accountLimiter(deltadna, baseUrl, key);
-    const maxInFlight = wholeNumberOption(VENDOR, 'maxInFlight', options.maxInFlight, { min: 1, max: 100, default: deltadna.limits.maxInFlight });
-    const limiter = options.maxInFlight === undefined ? account : bothLimiters(account, new WindowedLimiter({ maxInFlight }));
+    const limiter = clientLimiter(deltadna, baseUrl, key, options);
     const common = httpOptions(deltadna, baseUrl, options, { limiter, readErrorBody });
     knownSecrets.add(key);
     knownSecrets.add(password);

@@ -13,11 +13,11 @@ import { ConfigurationError, UnexpectedResponseError, type VendorErrorBody } fro
 import { HttpClient } from '../core/http.js';
 import type { PopulateEnv } from '../core/populate-request.js';
 import { JOB_STATUSES, type JobStatus, type PopulateClient, type PopulateJob } from '../core/populate-port.js';
-import { WindowedLimiter, type Limiter } from '../core/rate-limiter.js';
+import type { Limiter } from '../core/rate-limiter.js';
 import { knownSecrets } from '../core/redact.js';
 import { isObject } from '../core/validation.js';
 import { VendorCapability, type PopulateVendor } from '../core/vendor.js';
-import { accountLimiter, bothLimiters, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
+import { clientLimiter, httpOptions, type VendorClientOptions } from './common.js';
 
 const VENDOR = 'kahuna' as const;
 const CREDENTIAL_FIELDS = ['secretKey', 'apiKey'] as const;
@@ -98,9 +98,7 @@ class KahunaClient implements PopulateClient {
 
   constructor(options: KahunaOptions) {
     const { secretKey, apiKey, baseUrl } = options.credentials;
-    const maxInFlight = wholeNumberOption(VENDOR, 'maxInFlight', options.maxInFlight, { min: 1, max: KAHUNA_MAX_IN_FLIGHT, default: KAHUNA_MAX_IN_FLIGHT });
-    const account = options.limiter ?? accountLimiter(kahuna, baseUrl, secretKey);
-    const limiter = maxInFlight < KAHUNA_MAX_IN_FLIGHT ? bothLimiters(account, new WindowedLimiter({ maxInFlight })) : account;
+    const limiter = clientLimiter(kahuna, baseUrl, secretKey, options);
     const authorization = `Basic ${Buffer.from(`${secretKey}:${apiKey}`, 'utf8').toString('base64')}`;
     knownSecrets.add(secretKey);
     knownSecrets.add(apiKey);

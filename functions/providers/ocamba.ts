@@ -13,7 +13,7 @@ import type { Limiter, RateLimitReport, RateWindow } from '../core/rate-limiter.
 import { knownSecrets } from '../core/redact.js';
 import { isObject } from '../core/validation.js';
 import { VendorCapability, type WindowVendor } from '../core/vendor.js';
-import { accountLimiter, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
+import { clientLimiter, httpOptions, wholeNumberOption, type VendorClientOptions } from './common.js';
 
 const VENDOR = 'ocamba' as const;
 const DEFAULT_BASE_URL = 'https://api.ocamba.com';
@@ -141,7 +141,7 @@ class OcambaProvider implements CampaignProvider {
     knownSecrets.add(token);
     this.#http = new HttpClient(
       httpOptions(ocamba, baseUrl, options, {
-        limiter: options.limiter ?? accountLimiter(ocamba, baseUrl, token),
+        limiter: clientLimiter(ocamba, baseUrl, token, options),
         auth: { authorize: async () => ({ headers: { Authorization: `Bearer ${token}` }, generation: 0 }) },
         readErrorBody,
         readRateLimit: rateLimitReader(options.log ?? silentLog),

@@ -14,7 +14,7 @@ import { HttpClient } from '../../../functions/core/http.js';
 import { knownSecrets } from '../../../functions/core/redact.js';
 import { isObject } from '../../../functions/core/validation.js';
 import { VendorCapability, type WindowVendor } from '../../../functions/core/vendor.js';
-import { accountLimiter, httpOptions, type VendorClientOptions } from '../../../functions/providers/common.js';
+import { clientLimiter, httpOptions, type VendorClientOptions } from '../../../functions/providers/common.js';
 
 const VENDOR = 'acme';
 const CREDENTIAL_FIELDS = ['apiKey'] as const;
@@ -53,7 +53,7 @@ class AcmeProvider implements CampaignProvider {
     knownSecrets.add(apiKey);
     this.#http = new HttpClient(
       httpOptions(acme, baseUrl, options, {
-        limiter: accountLimiter(acme, baseUrl, apiKey),
+        limiter: clientLimiter(acme, baseUrl, apiKey, {}),
         auth: { authorize: async () => ({ headers: { 'X-Api-Key': apiKey }, generation: 0 }) },
         readErrorBody,
       }),
