@@ -7,12 +7,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignOpsError, ExitStatus } from '../functions/core/errors.js';
-import { exitCodeOfPopulate } from '../functions/core/populate-result.js';
 import { exitCodeOf, type WindowResult } from '../functions/core/result.js';
 import { startAllSims } from '../sim/index.js';
 import type { Io } from './io.js';
 import { runLocalWindow, type LocalContext } from './local.js';
-import { populateLocally } from './populate.js';
+import { populateExitStatus, populateLocally } from './populate.js';
 import { progressReporter, renderPopulateResult, renderWindowResult } from './render.js';
 import { simSecretsFile } from './sim.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
@@ -105,7 +104,7 @@ const runDemo = async (io: Io): Promise<number> => {
     const populated = await populateLocally(DEMO_POPULATE, { secretsFile, pollIntervalMs: 200, ...(io.signal ? { signal: io.signal } : {}) });
     say(renderPopulateResult(populated));
     if (populated.interrupted) throw new DemoInterrupted();
-    worst = Math.max(worst, exitCodeOfPopulate(populated));
+    worst = Math.max(worst, populateExitStatus(populated));
 
     return worst;
   } catch (error) {

@@ -69,9 +69,11 @@ const runLocalPopulate = async (options: CliOptions, io: Io): Promise<number> =>
     io.stderr.write('interrupted: the requests listed were sent, the rest were not; send only the rest again\n');
     return EXIT_INTERRUPTED;
   }
-  // Credentials refused before anything was accepted: nothing was done, which is exit 2.
-  if (result.accountRefused && result.summary.submitted === 0) return ExitStatus.nothingDone;
-  return exitCodeOfPopulate(result);
+  return populateExitStatus(result);
 };
 
-export { runLocalPopulate, populateLocally };
+/** The command's exit status for a populate that ran: as the result says, but 2 when the vendor refused the credentials before accepting anything (nothing was done). */
+const populateExitStatus = (result: PopulateResult): number =>
+  result.accountRefused && result.summary.submitted === 0 ? ExitStatus.nothingDone : exitCodeOfPopulate(result);
+
+export { runLocalPopulate, populateLocally, populateExitStatus };
