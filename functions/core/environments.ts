@@ -5,7 +5,9 @@
 import type { CampaignProvider, Environment } from './campaign.js';
 import { InvalidRequestError } from './errors.js';
 import { cut } from './redact.js';
-import type { EnvironmentRef } from './request.js';
+
+/** An environment as the operator named it: an id, or "Game/Environment" resolved against the key. */
+type EnvironmentRef = { readonly id: number } | { readonly game: string; readonly name: string };
 
 /** How many of the key's environments a "not found" lists. */
 const MAX_ENVIRONMENTS_SHOWN = 20;
@@ -39,12 +41,16 @@ const resolveEnvironment = async (
   });
 };
 
-/** An environment as text names it: digits are an id, "Game/Environment" a name; anything else undefined. */
+/** An environment as text names it: digits are an id (above 0), "Game/Environment" a name; anything else undefined. */
 const environmentRefOf = (text: string): EnvironmentRef | undefined => {
   const trimmed = text.trim();
-  if (/^\d{1,15}$/.test(trimmed)) return { id: Number(trimmed) };
+  if (/^\d+$/.test(trimmed)) {
+    const id = Number(trimmed);
+    return Number.isSafeInteger(id) && id > 0 ? { id } : undefined;
+  }
   const parts = trimmed.split('/');
   return parts.length === 2 && parts[0]!.trim() && parts[1]!.trim() ? { game: parts[0]!.trim(), name: parts[1]!.trim() } : undefined;
 };
 
 export { resolveEnvironment, environmentRefOf };
+export type { EnvironmentRef };

@@ -4,6 +4,7 @@
  * event whose `detail` holds it. What a selection may use comes from the vendor's descriptor. Every
  * problem is reported at once, naming the field; nothing reaches a vendor.
  */
+import { environmentRefOf, type EnvironmentRef } from './environments.js';
 import { WindowAction } from './ports.js';
 import { ALL_KINDS, VendorCapability, type VendorRegistry, type WindowVendor } from './vendor.js';
 import { unwrapEnvelope, IssueList, readSecretName, isObject, readBoolean, readRequestObject, readStringList, rejectUnknownFields, describeType, quote, type Json } from './validation.js';
@@ -11,8 +12,6 @@ import { unwrapEnvelope, IssueList, readSecretName, isObject, readBoolean, readR
 const ResumeScope = { window: 'window', selection: 'selection' } as const;
 type ResumeScope = (typeof ResumeScope)[keyof typeof ResumeScope];
 
-/** A deltaDNA environment as the operator named it: an id, or "Game/Environment" resolved against the key. */
-type EnvironmentRef = { readonly id: number } | { readonly game: string; readonly name: string };
 
 interface Selection {
   readonly environment?: EnvironmentRef;
@@ -70,17 +69,14 @@ const SELECTION_LIMITS = {
 
 const readEnvironment = (value: unknown, issues: IssueList): EnvironmentRef | undefined => {
   if (value === undefined) return undefined;
-  const asId = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-  if (typeof asId === 'number' && Number.isSafeInteger(asId) && asId > 0) return { id: asId };
-  if (typeof value === 'string' && !/^\d+$/.test(value.trim())) {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return { id: value };
+  if (typeof value === 'string') {
     if (value.length > SELECTION_LIMITS.environmentChars) {
       issues.add('select.environment', `is ${value.length} characters long; at most ${SELECTION_LIMITS.environmentChars} are allowed: ${quote(value)}`);
       return undefined;
     }
-    const parts = value.split('/');
-    if (parts.length === 2 && parts[0]!.trim() && parts[1]!.trim()) {
-      return { game: parts[0]!.trim(), name: parts[1]!.trim() };
-    }
+    const ref = environmentRefOf(value);
+    if (ref) return ref;
   }
   issues.add('select.environment', `must be an environment id (e.g. 8756) or "Game/Environment" (e.g. "DeltaSlot/Live"), got ${quote(value)}`);
   return undefined;
