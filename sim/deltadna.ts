@@ -83,9 +83,6 @@ interface DeltaDnaSim extends SimBase {
   addCampaigns(campaigns: readonly DeltaDnaCampaign[], kind?: DeltaDnaCampaignKind): void;
   /** Turns a hostile behaviour on (or off with undefined) from the next request. */
   setHostile(hostile: Hostile | undefined): void;
-  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
-  readonly streamedBytes: number;
-  readonly openStreams: number;
 }
 
 interface StoredCampaign {
@@ -404,12 +401,6 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
     },
     get maxInFlightSeen(): number {
       return server.maxInFlightSeen;
-    },
-    get streamedBytes(): number {
-      return server.streamedBytes;
-    },
-    get openStreams(): number {
-      return server.openStreams;
     },
     setHostile(next: Hostile | undefined): void {
       hostile = checkHostile('deltaDNA', HOSTILE, next);

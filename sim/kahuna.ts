@@ -96,9 +96,6 @@ interface KahunaSim extends SimBase {
   readonly throttledCount: number;
   /** Turns a hostile behaviour on (or off with undefined) from the next request. */
   setHostile(hostile: Hostile | undefined): void;
-  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
-  readonly streamedBytes: number;
-  readonly openStreams: number;
 }
 
 /** The same fields, writable while the simulator owns the job. */
@@ -376,12 +373,6 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     },
     get throttledCount(): number {
       return throttledCount;
-    },
-    get streamedBytes(): number {
-      return server.streamedBytes;
-    },
-    get openStreams(): number {
-      return server.openStreams;
     },
     setHostile(next: Hostile | undefined): void {
       hostile = checkHostile('Kahuna', HOSTILE, next);

@@ -78,9 +78,6 @@ interface OcambaSim extends SimBase {
   useQuota(n: number): void;
   /** Turns a hostile behaviour on (or off with undefined) from the next request. */
   setHostile(hostile: Hostile | undefined): void;
-  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
-  readonly streamedBytes: number;
-  readonly openStreams: number;
 }
 
 interface StoredCampaign {
@@ -405,12 +402,6 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     },
     get maxInFlightSeen(): number {
       return server.maxInFlightSeen;
-    },
-    get streamedBytes(): number {
-      return server.streamedBytes;
-    },
-    get openStreams(): number {
-      return server.openStreams;
     },
     setHostile(next: Hostile | undefined): void {
       hostile = checkHostile('Ocamba', HOSTILE, next);

@@ -363,6 +363,12 @@ function simBase(server: SimServer): SimBase {
     clearFaults: () => server.clearFaults(),
     resetRequests: () => server.resetRequests(),
     deliverLateAnswers: () => server.deliverLateAnswers(),
+    get streamedBytes(): number {
+      return server.streamedBytes;
+    },
+    get openStreams(): number {
+      return server.openStreams;
+    },
     close: () => server.close(),
   };
 }
@@ -371,6 +377,5 @@ function simBase(server: SimServer): SimBase {
 function composeSim<T extends object>(server: SimServer, own: T): SimBase & NoInfer<T> {
   return Object.defineProperties(simBase(server), Object.getOwnPropertyDescriptors(own)) as SimBase & T;
 }
-
 
 export { composeSim, startSimServer };

@@ -65,6 +65,9 @@ interface SimBase {
    * each: a test sees the late answers land without waiting out their delay.
    */
   deliverLateAnswers(): Promise<void>;
+  /** Bytes sent in streamed (oversized or never-ending) bodies, and those still being sent. */
+  readonly streamedBytes: number;
+  readonly openStreams: number;
   /** Stops listening and destroys open sockets, so a hung request never keeps it open. */
   close(): Promise<void>;
 }
