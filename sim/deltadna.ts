@@ -12,7 +12,9 @@ import {
   HostileBehaviour,
   neverEndingStream,
   oversizedStream,
-  redirectLocation,
+  bearerOf,
+  openObject,
+  redirectReply,
 } from './hostile.js';
 import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
@@ -216,13 +218,6 @@ function redactCredentials(body: unknown): unknown {
   return isRecord(body) && 'password' in body ? { ...body, password: '***' } : body;
 }
 
-/** The bearer token a request carries, if any. */
-function bearerOf(exchange: SimExchange): string | undefined {
-  const header = exchange.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
-}
-
 /** The key and password of an authenticate body, if it has them. */
 function credentialsIn(exchange: SimExchange): { key?: string; password?: string } {
   if (exchange.body.kind !== 'ok') return {};
@@ -230,11 +225,6 @@ function credentialsIn(exchange: SimExchange): { key?: string; password?: string
   if (!parsed.ok || !isRecord(parsed.value)) return {};
   const { key, password } = parsed.value;
   return { ...(typeof key === 'string' ? { key } : {}), ...(typeof password === 'string' ? { password } : {}) };
-}
-
-/** The JSON text of `value` without its closing brace, to append a padding field to. */
-function openObject(value: object): string {
-  return JSON.stringify(value).slice(0, -1);
 }
 
 async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSim> {
@@ -252,7 +242,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
 
   const authenticate = (exchange: SimExchange): SimReply => {
     if (hostile !== undefined && hostile.behaviour === HostileBehaviour.redirect) {
-      return { status: hostile.redirectStatus ?? 307, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+      return redirectReply(hostile, exchange, 307);
     }
     if (exchange.method !== 'POST') return problem(405, `${exchange.method} is not allowed on ${AUTH_PATH}`);
     if (exchange.body.kind !== 'ok') return problem(413, 'Request body is too large');
@@ -279,7 +269,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
   const served = (campaign: DeltaDnaCampaign, exchange: SimExchange): DeltaDnaCampaign => {
     if (isHostile(HostileBehaviour.escapeSequences)) return { ...campaign, name: escapeName(campaign.name) };
     if (isHostile(HostileBehaviour.echoCredentials)) {
-      return { ...campaign, name: `${campaign.name} (owner ${options.key} / ${options.password}, session ${bearerOf(exchange) ?? '-'})` };
+      return { ...campaign, name: `${campaign.name} (owner ${options.key} / ${options.password}, session ${bearerOf(exchange.headers.authorization) ?? '-'})` };
     }
     return campaign;
   };
@@ -291,7 +281,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
     const key = sent.key ?? options.key;
     const password = sent.password ?? options.password;
     const authorization = exchange.headers.authorization ?? '-';
-    const bearer = bearerOf(exchange);
+    const bearer = bearerOf(exchange.headers.authorization);
     const echo =
       `key ${key}, password ${password}, as Basic ${base64(`${key}:${password}`)}, Authorization: ${authorization}` +
       (bearer === undefined ? '' : `, token base64 ${base64(bearer)}`);
@@ -304,9 +294,7 @@ async function startDeltaDnaSim(options: DeltaDnaSimOptions): Promise<DeltaDnaSi
 
   /** A problem reply when the bearer token is missing, unknown or expired. */
   const checkToken = (exchange: SimExchange): SimReply | undefined => {
-    const header = exchange.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-    const token = match?.[1];
+    const token = bearerOf(exchange.headers.authorization);
     const expiresAt = token === undefined ? undefined : tokens.get(token);
     exchange.record.authorized = expiresAt !== undefined && exchange.now < expiresAt;
     if (token === undefined) return problem(401, 'Missing bearer token');

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { RequestHead, SimReply } from './types.js';
 
 const HostileBehaviour = {
   /** 3xx with a Location on another listener (the thief), on the vendor's most sensitive call. */
@@ -94,6 +95,21 @@ function checkHostile(vendor: string, supported: readonly HostileBehaviour[], ho
 function redirectLocation(config: HostileConfig, pathname: string, query: URLSearchParams): string {
   const search = query.toString();
   return `${(config.redirectTo ?? '').replace(/\/+$/, '')}${pathname}${search === '' ? '' : `?${search}`}`;
+}
+
+/** A redirecting vendor's answer: the same path and query, at `redirectTo`. */
+function redirectReply(config: HostileConfig, request: Pick<RequestHead, 'pathname' | 'query'>, defaultStatus: number): SimReply {
+  return { status: config.redirectStatus ?? defaultStatus, headers: { location: redirectLocation(config, request.pathname, request.query) } };
+}
+
+/** The JSON text of `value` without its closing brace, to append a padding field to. */
+function openObject(value: object): string {
+  return JSON.stringify(value).slice(0, -1);
+}
+
+/** The bearer token of an Authorization header, if it carries one. */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
 }
 
 /** `prefix`, then filler until the body is `totalBytes` long (forever when Infinity), then `suffix`. */
@@ -198,7 +214,9 @@ export {
   neverEndingStream,
   OVERSIZED_BYTES,
   oversizedStream,
-  redirectLocation,
+  openObject,
+  bearerOf,
+  redirectReply,
   startThief,
 };
 export type { Hostile, HostileConfig, StolenRequest, Thief };

@@ -9,7 +9,7 @@
  * (a FAILED job reports 0 scheduled and 0 not found).
  */
 import { randomInt } from 'node:crypto';
-import { checkHostile, HostileBehaviour, neverEndingStream, oversizedStream, redirectLocation } from './hostile.js';
+import { checkHostile, HostileBehaviour, neverEndingStream, openObject, oversizedStream, redirectReply } from './hostile.js';
 import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
 import type { SimBase, SimExchange, SimReply } from './http.js';
@@ -313,10 +313,10 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     if (!checked.ok) return kahunaError(400, checked.detail);
     const job = describe(createJob(checked.value, env, exchange), exchange.now);
     if (hostile?.behaviour === HostileBehaviour.oversizedBody) {
-      return { status: 200, stream: oversizedStream(hostile, `${JSON.stringify(job).slice(0, -1)},"padding":"`, '"}') };
+      return { status: 200, stream: oversizedStream(hostile, `${openObject(job)},"padding":"`, '"}') };
     }
     if (hostile?.behaviour === HostileBehaviour.neverEndingBody) {
-      return { status: 200, stream: neverEndingStream(`${JSON.stringify(job).slice(0, -1)},"padding":"`) };
+      return { status: 200, stream: neverEndingStream(`${openObject(job)},"padding":"`) };
     }
     return jsonReply(200, job);
   };
@@ -342,7 +342,7 @@ async function startKahunaSim(options: KahunaSimOptions): Promise<KahunaSim> {
     if (!authorized) return kahunaError(401, credentials === undefined ? 'BasicAuth is required' : 'unknown Secret Key or invalid API Key');
     if (options.deniedNamespace === true) return kahunaError(409, 'this namespace is not authorized to use the Adaptive Campaign API');
     if (jobMatch === null && hostile?.behaviour === HostileBehaviour.redirect) {
-      return { status: hostile.redirectStatus ?? 307, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+      return redirectReply(hostile, exchange, 307);
     }
     return jobMatch === null ? populate(exchange, env) : jobStatus(exchange, env, jobMatch[1] ?? '');
   };

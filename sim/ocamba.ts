@@ -13,7 +13,9 @@ import {
   lyingRateLimitHeaders,
   neverEndingStream,
   oversizedStream,
-  redirectLocation,
+  bearerOf,
+  openObject,
+  redirectReply,
 } from './hostile.js';
 import type { Hostile, HostileConfig } from './hostile.js';
 import { composeSim, isRecord, jsonReply, parseJson, startSimServer } from './http.js';
@@ -299,7 +301,7 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
   const echoCredentials = (exchange: SimExchange, reply: SimReply): SimReply => {
     if (!isHostile(HostileBehaviour.echoCredentials) || reply.status < 400 || !isRecord(reply.body)) return reply;
     const authorization = exchange.headers.authorization ?? '-';
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? options.token;
+    const token = bearerOf(authorization) ?? options.token;
     const body = reply.body;
     return {
       ...reply,
@@ -320,7 +322,7 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
       .filter((campaign) => q === undefined || q === '' || campaign.name.toLowerCase().includes(q))
       .map(served);
     if (hostile !== undefined) {
-      const first = JSON.stringify(matching[0] ?? { id: '0', name: 'Filler', status: OcambaStatus.canceled }).slice(0, -1);
+      const first = openObject(matching[0] ?? { id: '0', name: 'Filler', status: OcambaStatus.canceled });
       if (hostile.behaviour === HostileBehaviour.oversizedBody) {
         return { status: 200, stream: oversizedStream(hostile, `{"total":1,"items":[${first},"padding":"`, '"}]}') };
       }
@@ -344,7 +346,7 @@ async function startOcambaSim(options: OcambaSimOptions): Promise<OcambaSim> {
     if (stored === undefined) return ocambaError(400, `Campaign '${id}' not found.`);
     if (action === 'pause') {
       if (hostile !== undefined && hostile.behaviour === HostileBehaviour.redirect) {
-        return { status: hostile.redirectStatus ?? 302, headers: { location: redirectLocation(hostile, exchange.pathname, exchange.query) } };
+        return redirectReply(hostile, exchange, 302);
       }
       return pause(stored, exchange);
     }
