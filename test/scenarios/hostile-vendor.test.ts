@@ -440,33 +440,21 @@ describe.each([
 ] as const)('Scenario: a vendor answering with %s (%s)', (behaviour, _what) => {
   const TOO_LARGE = /too large|too big|larger than|exceed/i;
 
-  it('deltaDNA listing: fails once, without retry, saying the answer was too large', async () => {
+  it.each([
+    ['deltaDNA', 'deltadna', DELTADNA, DELTADNA_LIST],
+    ['Ocamba', 'ocamba', OCAMBA, OCAMBA_LIST],
+  ] as const)('%s listing: fails once, without retry, saying the answer was too large', async (_name, vendor, request, listing) => {
     // Prepare
-    await start({ deltadna: { hostile: behaviour } });
+    await start({ [vendor]: { hostile: behaviour } });
 
     // Act
-    const pause = await window('pause', DELTADNA);
+    const pause = await window('pause', request);
 
     // Assess
     await assessHygiene(h!, pause, 'pause');
     expect(pause.code).not.toBe(0);
     expect(said(pause)).toMatch(TOO_LARGE);
-    expect(requestsTo('deltadna', DELTADNA_LIST), 'listing requests').toHaveLength(1);
-    expect(h!.stateChangingRequests()).toEqual([]);
-  }, CASE_TIMEOUT_MS);
-
-  it('Ocamba listing: fails once, without retry, saying the answer was too large', async () => {
-    // Prepare
-    await start({ ocamba: { hostile: behaviour } });
-
-    // Act
-    const pause = await window('pause', OCAMBA);
-
-    // Assess
-    await assessHygiene(h!, pause, 'pause');
-    expect(pause.code).not.toBe(0);
-    expect(said(pause)).toMatch(TOO_LARGE);
-    expect(requestsTo('ocamba', OCAMBA_LIST), 'listing requests').toHaveLength(1);
+    expect(requestsTo(vendor, listing), 'listing requests').toHaveLength(1);
     expect(h!.stateChangingRequests()).toEqual([]);
   }, CASE_TIMEOUT_MS);
 
