@@ -53,6 +53,18 @@ populate skipped a recipient or failed, or the run could not finish;
 (Ctrl-C: nothing new is started, what was done is shown; a second Ctrl-C quits at once).
 `;
 
+/** The options each command reads (--secrets and --state go with every one). */
+const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
+  pause: ['secrets', 'state', 'event', 'dry-run', 'json'],
+  resume: ['secrets', 'state', 'event', 'dry-run', 'json'],
+  populate: ['secrets', 'state', 'event', 'dry-run', 'json'],
+  environments: ['secrets', 'state', 'provider', 'secret', 'json'],
+  list: ['secrets', 'state', 'provider', 'secret', 'environment', 'json'],
+  demo: ['secrets', 'state'],
+  sim: ['secrets', 'state'],
+  help: ['secrets', 'state'],
+};
+
 const parseCommandLine = (argv: readonly string[]): CliOptions => {
   let parsed;
   try {
@@ -81,6 +93,12 @@ const parseCommandLine = (argv: readonly string[]): CliOptions => {
   if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)} (one of: ${COMMANDS.join(', ')})`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${quote(extra[0])}`);
   const command = name as Command;
+  // An option a command does not read is a mistake, not something to ignore: whoever typed
+  // `list --dry-run` or `demo --event x` expected it to do something.
+  const given = Object.entries(values).filter(([option, value]) => value !== undefined && value !== false && option !== 'help');
+  for (const [option] of given) {
+    if (!OPTIONS_OF[command].includes(option)) throw new UsageError(`${command} does not take --${option}`);
+  }
   if ((command === 'pause' || command === 'resume' || command === 'populate') && values.event === undefined) {
     throw new UsageError(`${command} needs --event FILE (or --event - to read the request from stdin)`);
   }

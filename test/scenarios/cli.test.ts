@@ -101,6 +101,8 @@ describe('Command: campaign-ops', () => {
     [['list', '--provider', 'deltadna'], /list needs --provider and --secret/],
     [['list', '--provider', 'braze', '--secret', 'x'], /provider: must be one of deltadna, ocamba/],
     [['pause', '--event', '/nonexistent/request.json'], /event file \/nonexistent\/request.json could not be read/],
+    [['list', '--provider', 'deltadna', '--secret', 'x', '--dry-run'], /list does not take --dry-run/],
+    [['demo', '--event', 'x.json'], /demo does not take --event/],
   ])('%j is a usage problem: exit 2 with a clear message', async (args, message) => {
     // Act
     const run = await h.cli(args);
