@@ -88,7 +88,11 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
   }
   const selection = compileSelection({ allEnvironments: environmentId === undefined, exclude: [] }, environmentId);
   const campaigns = [];
-  for await (const campaign of provider.listCampaigns()) if (selection.matches(campaign)) campaigns.push(campaign);
+  for await (const campaign of provider.listCampaigns()) {
+    // Ctrl-C: read no further page; what was listed so far is shown.
+    if (io.signal?.aborted) break;
+    if (selection.matches(campaign)) campaigns.push(campaign);
+  }
   print(
     io.stdout,
     options.json
@@ -99,6 +103,10 @@ const listCommand = async (options: CliOptions, io: Io): Promise<number> => {
           [24, 48, 12, 24],
         ),
   );
+  if (io.signal?.aborted) {
+    print(io.stderr, 'interrupted: the list above may be incomplete');
+    return EXIT_INTERRUPTED;
+  }
   return 0;
 };
 

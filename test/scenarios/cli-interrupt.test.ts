@@ -1,4 +1,6 @@
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
 import { FileWindowStore } from '../../functions/adapters/local/file-window-store.js';
 import type { WindowResult } from '../../functions/core/result.js';
 import { startCliHarness, type CliHarness } from '../support/cli-harness.js';
@@ -111,5 +113,29 @@ describe('Scenario: Ctrl-C during a populate from the command line', () => {
     expect(run.stdout).toMatch(/error: interrupted: no further request was sent; recipients from \d+ on were not sent/);
     expect(run.stderr).toMatch(/^interrupted: the requests listed were sent, the rest were not/m);
     expect(h.sims.kahuna.requests.length).toBe(before);
+  });
+});
+
+describe('Scenario: Ctrl-C during list', () => {
+  it('reads no further page, shows what it has, says the list may be incomplete and exits 130', async () => {
+    // Prepare: the stop has come before the first campaign arrives
+    h.sims.deltadna.resetRequests();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const err: Buffer[] = [];
+    stderr.on('data', (chunk: Buffer) => err.push(chunk));
+
+    // Act
+    const code = await main(['list', '--provider', 'deltadna', '--secret', WINDOW.secret, '--secrets', h.secretsFile, '--state', h.stateDir], {
+      stdout,
+      stderr,
+      stdin: Readable.from([]),
+      signal: AbortSignal.abort(),
+    });
+
+    // Assess
+    expect(code).toBe(130);
+    expect(Buffer.concat(err).toString()).toContain('interrupted: the list above may be incomplete');
+    expect(h.sims.deltadna.requests.filter((r) => r.path.startsWith('/api/engage/v1/campaigns/')).length).toBeLessThanOrEqual(1);
   });
 });
